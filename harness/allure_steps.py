@@ -1,0 +1,60 @@
+"""pytest-bdd hooks that make each Gherkin step an Allure step and label each scenario.
+
+We use allure-pytest (which also reports the project's plain pytest tests) rather than
+allure-pytest-bdd (which reports only scenarios and cannot run beside allure-pytest); this
+small plugin adds what allure-pytest-bdd would have given: one Allure step per Gherkin step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import allure
+import pytest
+
+EPIC = "ROBOT PAYMENT card-token registration"
+SPEC_URL = "https://apispec.billing-robo.jp/"  # the official API spec site (robot-payment.md)
+SEVERITIES = {"blocker", "critical", "normal", "minor", "trivial"}
+
+_open_step = pytest.StashKey[Any]()
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    allure.dynamic.epic(EPIC)
+    allure.dynamic.feature(feature.name)
+    allure.dynamic.story(scenario.name)
+    allure.dynamic.link(SPEC_URL, name="credit_card_token specification")
+    severity = next((t for t in scenario.tags if t in SEVERITIES), "normal")
+    allure.dynamic.severity(severity)
+    for tag in sorted(scenario.tags):
+        allure.dynamic.tag(tag)
+    if scenario.description:
+        allure.dynamic.description(scenario.description)
+
+
+def pytest_bdd_before_step_call(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                                step_func: Any, step_func_args: dict[str, Any]) -> None:
+    context = allure.step(f"{step.keyword} {step.name}")
+    context.__enter__()
+    request.node.stash[_open_step] = context
+
+
+def pytest_bdd_after_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                          step_func: Any, step_func_args: dict[str, Any]) -> None:
+    _close_step(request, None)
+
+
+def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                          step_func: Any, step_func_args: dict[str, Any], exception: Exception) -> None:
+    _close_step(request, exception)
+
+
+def _close_step(request: pytest.FixtureRequest, exception: BaseException | None) -> None:
+    context = request.node.stash.get(_open_step, None)
+    if context is None:
+        return
+    del request.node.stash[_open_step]
+    if exception is None:
+        context.__exit__(None, None, None)
+    else:
+        context.__exit__(type(exception), exception, exception.__traceback__)

@@ -1,0 +1,198 @@
+"""The pytest plugin: options, fixtures and hooks of the acceptance harness. Wiring only."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import allure
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from harness import allure_steps
+from harness.browser import BrowserNotFound, choose_browser, launch_browser
+from harness.cards import VENDOR_SECURITY_CODE
+from harness.coverage import CoverageCollector
+from harness.evidence import attach_screenshot, scrub_text_files, scrub_trace
+from harness.report_files import write_report_files
+from harness.submission_probe import SubmissionProbe
+from harness.target_runtime import TargetRuntime, start_target
+from harness.targets import TargetConfigError, TargetSettings, resolve_target
+from pages.checkout_selectors import CheckoutSelectors
+
+MARKERS = {
+    "forced": "the outcome can only be forced on the sandbox; a staging run leaves it out",
+    "critical": "Allure severity critical",
+    "popup": "popup mode (CPToken.CardInfo)",
+    "custom": "custom mode (CPToken.TokenCreate)",
+    "api": "the credit_card_token registration API",
+    "e2e": "registration end to end",
+    "merchant": "checks of a merchant's own checkout page",
+}
+
+_reports = pytest.StashKey[dict]()
+_settings = pytest.StashKey[TargetSettings]()
+_coverage = pytest.StashKey[CoverageCollector]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("rp", "ROBOT PAYMENT acceptance harness")
+    group.addoption("--target", default=None,
+                    help="sandbox (default: the embedded emulator) or staging (RP_* environment variables).")
+    group.addoption("--browser-path", default=None, help="Chromium executable to drive instead of the one found.")
+    group.addoption("--browser-ws", default=None, help="ws:// endpoint of a remote Playwright browser server.")
+    group.addoption("--headed", action="store_true", help="show the browser window.")
+    group.addoption("--reports-dir", default="reports", help="where coverage and verdict files go (default: reports).")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, text in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {text}")
+    try:
+        settings = resolve_target(config.getoption("--target"))
+    except TargetConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[_settings] = settings
+    config.pluginmanager.register(allure_steps, "rp-allure-steps")
+    if not hasattr(config, "workerinput"):  # the xdist controller, or a run without xdist
+        collector = CoverageCollector()
+        config.stash[_coverage] = collector
+        config.pluginmanager.register(collector, "rp-coverage")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if hasattr(config, "workerinput") or _coverage not in config.stash:
+        return
+    collector = config.stash[_coverage]
+    if not collector.exercised:
+        return  # a run of the project's own tests: no acceptance coverage to report
+    settings = config.stash[_settings]
+    reports = Path(config.getoption("--reports-dir"))
+    collector.write(reports, settings.name, left_out_forced=not settings.can_force_outcomes)
+    alluredir = config.getoption("allure_report_dir", None)
+    if alluredir:
+        results = Path(alluredir)
+        target = {"name": settings.name, "api_base": settings.api_base or "embedded sandbox",
+                  "gateway_base": settings.gateway_base or "embedded sandbox",
+                  "merchant": settings.merchant_origin or "embedded reference merchant"}
+        write_report_files(results, target, _browser_description(config))
+        scrub_text_files(results, (VENDOR_SECURITY_CODE,))
+
+
+def _browser_description(config: pytest.Config) -> str:
+    try:
+        with sync_playwright() as playwright:
+            return choose_browser(playwright, config.getoption("--browser-path"),
+                                  config.getoption("--browser-ws")).describe()
+    except Exception as exc:  # the report must still be written
+        return f"unknown ({type(exc).__name__})"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    report = yield
+    item.stash.setdefault(_reports, {})[report.when] = report
+    return report
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    settings = config.stash[_settings]
+    if settings.can_force_outcomes:
+        return
+    leave_out = pytest.mark.skip(reason=f"left out on {settings.name}: only the sandbox can force this outcome.")
+    for item in items:
+        if item.get_closest_marker("forced"):
+            item.add_marker(leave_out)
+
+
+@pytest.fixture(scope="session")
+def rp_settings(pytestconfig: pytest.Config) -> TargetSettings:
+    return pytestconfig.stash[_settings]
+
+
+@pytest.fixture(scope="session")
+def rp_target(rp_settings: TargetSettings) -> Iterator[TargetRuntime]:
+    """The target for the whole session (per xdist worker): the embedded sandbox unless told otherwise."""
+    with start_target(rp_settings) as runtime:
+        yield runtime
+
+
+@pytest.fixture
+def rp_credentials_required(rp_settings: TargetSettings) -> None:
+    reason = rp_settings.skip_reason()
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def rp_browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
+    """One browser per worker."""
+    with sync_playwright() as playwright:
+        try:
+            choice = choose_browser(playwright, pytestconfig.getoption("--browser-path"),
+                                    pytestconfig.getoption("--browser-ws"))
+        except BrowserNotFound as exc:
+            pytest.exit(str(exc), returncode=4)
+        browser = launch_browser(playwright, choice, headless=not pytestconfig.getoption("--headed"))
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def rp_context(request: pytest.FixtureRequest, rp_browser: Browser, rp_target: TargetRuntime) -> Iterator[BrowserContext]:
+    """A fresh context per scenario, traced; the trace is kept (scrubbed of card data) only on failure."""
+    context = rp_browser.new_context()
+    context.set_default_timeout(10_000)
+    if rp_target.merchant_is_routed:
+        _route_merchant_origin(context, rp_target)
+    context.tracing.start(screenshots=False, snapshots=True, sources=False)
+    yield context
+    reports = request.node.stash.get(_reports, {})
+    failed = any(r.failed for r in reports.values())
+    try:
+        if failed:
+            for page in context.pages:
+                attach_screenshot(page, "page at failure")
+            with tempfile.TemporaryDirectory() as folder:
+                trace = scrub_trace(_stop_trace(context, Path(folder)), (VENDOR_SECURITY_CODE,))
+                allure.attach.file(str(trace), name="Playwright trace (card data masked)", extension="zip")
+        else:
+            context.tracing.stop()
+    finally:
+        context.close()
+
+
+def _stop_trace(context: BrowserContext, folder: Path) -> Path:
+    path = folder / "trace.zip"
+    context.tracing.stop(path=str(path))
+    return path
+
+
+def _route_merchant_origin(context: BrowserContext, target: TargetRuntime) -> None:
+    """Serve the local reference merchant under the origin registered with the shop (staging)."""
+    local = target.merchant_url.rstrip("/")
+
+    def forward(route, request) -> None:
+        url = request.url.replace(target.merchant_origin, local, 1)
+        route.fulfill(response=route.fetch(url=url))
+
+    context.route(f"{target.merchant_origin}/**", forward)
+
+
+@pytest.fixture
+def rp_selectors() -> CheckoutSelectors:
+    return CheckoutSelectors()
+
+
+@pytest.fixture
+def rp_probe(rp_context: BrowserContext, rp_selectors: CheckoutSelectors) -> SubmissionProbe:
+    """Records every request and the card inputs at each form submission, from the first page on."""
+    return SubmissionProbe(rp_selectors.card_inputs()).install(rp_context)
+
+
+@pytest.fixture
+def rp_page(rp_context: BrowserContext, rp_probe: SubmissionProbe) -> Page:
+    return rp_context.new_page()
+

@@ -1,0 +1,85 @@
+"""The running target of a session: URLs, the local reference merchant, and the sandbox's controls if any."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from harness.reference_merchant import ReferenceMerchant
+from harness.sandbox_control import Account, SandboxControl
+from harness.targets import TargetSettings
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass
+class TargetRuntime:
+    settings: TargetSettings
+    api_base: str
+    gateway_base: str
+    merchant_url: str  # where the local reference merchant really listens
+    merchant_origin: str  # the origin the browser sees it under (RP_MERCHANT_ORIGIN on staging)
+    merchant: ReferenceMerchant
+    control: SandboxControl | None
+
+    @property
+    def gateway_origin(self) -> str:
+        return origin_of(self.gateway_base)
+
+    @property
+    def merchant_is_routed(self) -> bool:
+        return self.merchant_origin != origin_of(self.merchant_url)
+
+    def browser_url(self, url: str) -> str:
+        """A reference merchant URL as the browser must open it (under the registered origin on staging)."""
+        return url.replace(origin_of(self.merchant_url), self.merchant_origin, 1)
+
+    def new_account(self, *, security_code: bool = False) -> Account:
+        """A fresh isolated shop and API user on the sandbox; the configured credentials on staging."""
+        if self.control is not None:
+            return self.control.create_account([self.merchant_origin], security_code=security_code)
+        creds = self.settings.credentials
+        assert creds is not None, "staging scenarios are skipped before they ask for an account"
+        return Account(creds.aid, creds.user_id, creds.access_key)
+
+    def billing_code(self) -> str:
+        """A billing code unique to this run, within the 20 characters the API allows."""
+        return "QA" + secrets.token_hex(8).upper()
+
+    def describe(self) -> dict[str, str]:
+        return {"name": self.settings.name, "api_base": self.api_base, "gateway_base": self.gateway_base,
+                "merchant": self.merchant_origin}
+
+
+@contextlib.contextmanager
+def start_target(settings: TargetSettings) -> Iterator[TargetRuntime]:
+    """Start what the target needs locally: the whole sandbox, or only the reference merchant for staging."""
+    if settings.name == "sandbox":
+        from sandbox.server import SandboxServer  # started here, then spoken to over HTTP only
+
+        with SandboxServer() as server:
+            control = SandboxControl(server.gateway_url)
+            merchant = ReferenceMerchant(server.merchant_url)
+            try:
+                yield TargetRuntime(settings, server.gateway_url, server.gateway_url, server.merchant_url,
+                                    origin_of(server.merchant_url), merchant, control)
+            finally:
+                control.close()
+                merchant.close()
+        return
+    from sandbox.server import MerchantServer
+
+    with MerchantServer(api_base=settings.api_base, gateway_base=settings.gateway_base) as local:
+        merchant = ReferenceMerchant(local.url)
+        try:
+            yield TargetRuntime(settings, settings.api_base, settings.gateway_base, local.url,
+                                settings.merchant_origin or origin_of(local.url), merchant, None)
+        finally:
+            merchant.close()
+

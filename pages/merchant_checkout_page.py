@@ -1,0 +1,48 @@
+"""The merchant's checkout page, common to both token modes: open it, buy, read what it shows."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Dialog, Page
+
+from pages.checkout_selectors import CheckoutSelectors
+
+
+class MerchantCheckoutPage:
+    def __init__(self, page: Page, url: str, selectors: CheckoutSelectors | None = None) -> None:
+        self.page = page
+        self.url = url
+        self.selectors = selectors or CheckoutSelectors()
+        self.alerts: list[str] = []
+        page.on("dialog", self._on_dialog)
+
+    def _on_dialog(self, dialog: Dialog) -> None:
+        self.alerts.append(dialog.message)
+        dialog.accept()
+
+    def open(self) -> MerchantCheckoutPage:
+        self.page.goto(self.url)
+        return self
+
+    def start_purchase(self) -> None:
+        """Press the merchant's purchase button (購入する), which calls doPurchase()."""
+        self.page.click(self.selectors.purchase)
+
+    def wait_for_result(self, timeout_ms: float = 10_000) -> None:
+        self.page.wait_for_selector(self.selectors.result_code, timeout=timeout_ms)
+
+    def result_code(self) -> str:
+        return self.page.inner_text(self.selectors.result_code).strip()
+
+    def result_message(self) -> str:
+        return self.page.inner_text(self.selectors.result_message).strip()
+
+    def wait_for_error(self, timeout_ms: float = 10_000) -> str:
+        """The error text the merchant shows on the page once the gateway answered non-Success."""
+        locator = self.page.locator(self.selectors.error_message)
+        self.page.wait_for_function(
+            "s => { const e = document.querySelector(s); return e && e.textContent.trim().length > 0; }",
+            arg=self.selectors.error_message, timeout=timeout_ms)
+        return locator.inner_text().strip()
+
+    def token_value(self) -> str:
+        return self.page.input_value(self.selectors.token)

@@ -1,0 +1,1 @@
+"""Step definitions: glue from Gherkin sentences to page objects and clients."""

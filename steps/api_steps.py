@@ -1,0 +1,60 @@
+"""Steps that call the billing API directly and compare its answers with the catalogue."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pytest_bdd import parsers, then, when
+
+import catalogue
+from harness.api_situations import provoke
+from harness.cards import VENDOR_TEST_CARD
+from harness.coverage import record_outcome
+from harness.evidence import attach_exchange, attach_json
+from harness.outcome_check import failure_message, mismatches
+from harness.scenario_context import ScenarioContext
+from harness.submission_check import received_leaks
+
+REGISTERED = 5  # register_status 登録完了
+
+
+@when(parsers.parse("credit_card_token is called with {situation}"))
+def call_credit_card_token(ctx: ScenarioContext, situation: str) -> None:
+    exchange = provoke(situation, ctx)
+    ctx.exchanges.append(exchange)
+    for earlier in ctx.exchanges[:-1]:
+        attach_exchange(earlier, ctx.secrets())
+    attach_exchange(exchange, ctx.secrets())
+
+
+@then(parsers.parse("the answer is the documented outcome \"{code}\""))
+def documented_outcome(request: pytest.FixtureRequest, ctx: ScenarioContext, code: str) -> None:
+    expected = catalogue.outcome(code, "api")
+    attach_json(f"documented outcome {code}", {
+        "http_status": expected.http_status, "code_json": expected.code_json, "code": expected.code,
+        "message": expected.message, "source": expected.source, "meaning": expected.meaning})
+    record_outcome(request, expected.id, "api")
+    problems = mismatches(ctx.exchanges[-1], expected)
+    assert not problems, failure_message(expected, problems)
+
+
+@then("search shows the payment method with register_status 5")
+def search_registered(ctx: ScenarioContext) -> None:
+    exchange = ctx.api.search(billing_code=ctx.billing.code)
+    ctx.exchanges.append(exchange)
+    attach_exchange(exchange, ctx.secrets())
+    rows = (exchange.json or {}).get("billing_payment_method", [])
+    row = next((r for r in rows if int(r.get("number", -1)) == ctx.billing.payment_number), None)
+    assert row is not None, f"search did not return payment method {ctx.billing.payment_number}: {rows}"
+    assert row.get("register_status") == REGISTERED, (
+        f"register_status is {row.get('register_status')!r}, expected {REGISTERED} (登録完了)")
+
+
+@then("no full card number appears in the search answer or anything the merchant received")
+def no_full_card_number(ctx: ScenarioContext) -> None:
+    texts = [e.response_text for e in ctx.exchanges] + [json.dumps(ctx.received_by_merchant(), ensure_ascii=False)]
+    exposed = [i for i, text in enumerate(texts) if VENDOR_TEST_CARD in text]
+    problems = received_leaks(ctx.received_by_merchant(), (VENDOR_TEST_CARD,), ())
+    assert not exposed and not problems, (
+        f"card data exposed: the full card number appears in {len(exposed)} answer(s); {'; '.join(problems)}")

@@ -1,0 +1,169 @@
+"""Steps in the browser: the merchant checkout in popup or custom mode, and what left the browser."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+import catalogue
+from harness.cards import VENDOR_SECURITY_CODE, VENDOR_TEST_CARD, CardInput, card_with
+from harness.coverage import record_outcome
+from harness.evidence import attach_json, attach_screenshot
+from harness.scenario_context import ScenarioContext
+from harness.submission_check import card_leaks, judge_submission, received_leaks
+from pages.popup_checkout_page import PopupCheckoutPage
+
+# A buggy merchant submits right after the gateway's error callback; give it this long to do so.
+SUBMIT_GRACE_MS = 400
+
+
+@given(parsers.parse("the reference merchant's {mode} checkout for that billing"))
+def merchant_checkout(ctx: ScenarioContext, mode: str) -> None:
+    if mode not in ("popup", "custom"):
+        raise ValueError(f"the reference merchant has popup and custom checkouts, not {mode!r}")
+    ctx.checkout_settings.mode = mode
+
+
+@when("the customer starts the purchase")
+def start_purchase(ctx: ScenarioContext) -> None:
+    ctx.open_checkout().start_purchase()
+
+
+@when("the customer enters the vendor test card on the merchant page")
+def enter_test_card(ctx: ScenarioContext) -> None:
+    ctx.open_checkout().enter_card(CardInput())
+
+
+@when(parsers.parse("the customer enters a card with {field} \"{value}\" on the merchant page"))
+def enter_card_with(ctx: ScenarioContext, field: str, value: str) -> None:
+    ctx.open_checkout().enter_card(card_with(field, value))
+
+
+@when("the customer enters the vendor test card in the gateway's form and submits it")
+def popup_test_card(ctx: ScenarioContext) -> None:
+    form = _popup(ctx).card_form()
+    form.enter_card(CardInput())
+    form.submit()
+
+
+@when(parsers.parse("the customer enters a card with {field} \"{value}\" in the gateway's form and submits it"))
+def popup_card_with(ctx: ScenarioContext, field: str, value: str) -> None:
+    form = _popup(ctx).card_form()
+    form.enter_card(card_with(field, value))
+    form.submit()
+
+
+@when("the customer cancels the gateway's card form")
+def popup_cancel(ctx: ScenarioContext) -> None:
+    _popup(ctx).card_form().cancel()
+
+
+@when(parsers.parse("the customer pays with the vendor test card in {mode} mode"))
+def pay_with_test_card(ctx: ScenarioContext, mode: str) -> None:
+    checkout = ctx.open_checkout()
+    if mode == "custom":
+        checkout.enter_card(CardInput())
+        checkout.start_purchase()
+    else:
+        checkout.start_purchase()
+        form = _popup(ctx).card_form()
+        form.enter_card(CardInput())
+        form.submit()
+
+
+@then("the gateway's card form appears inside the card input area")
+def card_form_shown(ctx: ScenarioContext) -> None:
+    page = _popup(ctx)
+    page.card_form()
+    src = page.card_frame_url() or ""
+    attach_screenshot(ctx.page, "gateway card form shown")
+    assert src.startswith(ctx.target.gateway_origin), (
+        f"the card form in {ctx.selectors.card_area} comes from {src!r}, not the gateway {ctx.target.gateway_origin}")
+
+
+@then("the merchant page cannot read the gateway's card inputs")
+def frame_isolated(ctx: ScenarioContext) -> None:
+    seen = _popup(ctx).read_card_inputs_from_merchant_side()
+    attach_json("merchant page reading the gateway frame", {"result": seen})
+    assert seen.startswith("blocked"), f"card data exposed: the merchant page can read the gateway frame ({seen})"
+
+
+@then("at the moment of submission every card input is empty")
+def inputs_empty_at_submit(ctx: ScenarioContext) -> None:
+    checkout = ctx.open_checkout()
+    checkout.wait_for_result()
+    verdict = _submission_verdict(ctx)
+    attach_json("submission evidence: DOM at submit and submitted body", verdict.evidence(), ctx.secrets())
+    dom_problems = [p for p in verdict.problems if "input" in p or "no form submission" in p]
+    assert not dom_problems, "; ".join(dom_problems)
+
+
+@then("the submission carries a token and no card data")
+def submission_token_only(ctx: ScenarioContext) -> None:
+    ctx.open_checkout().wait_for_result()
+    verdict = _submission_verdict(ctx)
+    attach_json("submitted body (token shown by length only)", verdict.fields, ctx.secrets())
+    body_problems = [p for p in verdict.problems if "input" not in p]
+    assert not body_problems, "; ".join(body_problems)
+
+
+@then(parsers.parse("the merchant shows the registration result \"{code}\""))
+def registration_result(request: pytest.FixtureRequest, ctx: ScenarioContext, code: str) -> None:
+    expected = catalogue.outcome(code, "api")
+    checkout = ctx.open_checkout()
+    checkout.wait_for_result()
+    attach_screenshot(ctx.page, "merchant result page")
+    shown = checkout.result_code()
+    wanted = "Success" if expected.id == "SUCCESS" else expected.id
+    record_outcome(request, expected.id, "api")
+    assert shown == wanted, (f"[api:{expected.family} {expected.id}] the merchant shows {shown!r} "
+                             f"({checkout.result_message()!r}), expected {wanted!r}")
+
+
+@then(parsers.parse("the merchant shows the gateway message of \"{code}\""))
+def gateway_message(request: pytest.FixtureRequest, ctx: ScenarioContext, code: str) -> None:
+    expected = catalogue.outcome(code, "gateway")
+    checkout = ctx.open_checkout()
+    shown = checkout.wait_for_error()
+    attach_screenshot(ctx.page, f"merchant shows the gateway message ({code})")
+    attach_json("messages the merchant showed", {"on page": shown, "alerts": checkout.alerts})
+    record_outcome(request, expected.id, "gateway")
+    assert shown == expected.message, (f"[gateway:{expected.family} {expected.id}] the merchant shows {shown!r}, "
+                                       f"documented errMsg {expected.message!r}")
+    assert expected.message in checkout.alerts, (
+        f"[gateway:{expected.family} {expected.id}] no alert with {expected.message!r}; alerts: {checkout.alerts}")
+
+
+@then("nothing was submitted to the merchant")
+def nothing_submitted(ctx: ScenarioContext) -> None:
+    ctx.page.wait_for_timeout(SUBMIT_GRACE_MS)
+    posts = ctx.probe.form_posts(ctx.target.merchant_origin)
+    received = ctx.received_by_merchant()
+    attach_json("what reached the merchant", {"form posts from the browser": len(posts),
+                                              "received by the merchant's server": received}, ctx.secrets())
+    assert not posts and not received, (
+        f"the merchant submitted after a non-Success result: {len(posts)} form post(s), "
+        f"{len(received)} received by its server")
+
+
+@then("no card data reached the merchant")
+def no_card_data(ctx: ScenarioContext) -> None:
+    leaks = card_leaks(ctx.probe.requests, ctx.target.gateway_origin, (VENDOR_TEST_CARD,), (VENDOR_SECURITY_CODE,))
+    problems = [f"card data exposed: {f.detail} in {f.where}" for f in leaks]
+    problems += received_leaks(ctx.received_by_merchant(), (VENDOR_TEST_CARD,), (VENDOR_SECURITY_CODE,))
+    attach_json("requests that left the browser for other origins than the gateway",
+                [{"method": r.method, "url": r.url} for r in ctx.probe.requests_outside(ctx.target.gateway_origin)],
+                ctx.secrets())
+    assert not problems, "; ".join(problems)
+
+
+def _popup(ctx: ScenarioContext) -> PopupCheckoutPage:
+    checkout = ctx.open_checkout()
+    assert isinstance(checkout, PopupCheckoutPage), "this step is for the popup checkout"
+    return checkout
+
+
+def _submission_verdict(ctx: ScenarioContext):
+    posts = ctx.probe.form_posts(ctx.target.merchant_origin)
+    snapshot = ctx.probe.snapshots[-1] if ctx.probe.snapshots else None
+    return judge_submission(snapshot, posts[-1] if posts else None, secrets=ctx.secrets())
