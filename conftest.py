@@ -1,3 +1,3 @@
-"""Loads the harness plugin and the step definitions for every test run from this folder."""
+"""Loads the harness plugin for every pytest run from this folder (the suites and the project's tests)."""
 
-pytest_plugins = ["harness.plugin", "steps.billing_steps", "steps.checkout_steps", "steps.api_steps"]
+pytest_plugins = ["harness.plugin"]

@@ -14,7 +14,7 @@ Feature: Popup mode — CPToken.CardInfo
     Then the gateway's card form appears inside the card input area
     And the merchant page cannot read the gateway's card inputs
     When the customer enters the vendor test card in the gateway's form and submits it
-    Then the submission carries a token and no card data
+    Then the gateway's "Success" token is submitted with no card data
     And the merchant shows the registration result "SUCCESS"
     And no card data reached the merchant
 
@@ -33,7 +33,7 @@ Feature: Popup mode — CPToken.CardInfo
     Examples:
       | code  | field       | value            |
       | ER014 | card number | 4444333322221112 |
-      | ER055 | card number | 444433332222111  |
+      | ER055 | card number | 444433332222000  |
       | ER057 | first name  | (empty)          |
 
   @forced

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import catalogue
+from harness.redaction import redact_json
 
 USER_PROPERTY = "rp_outcome"
 
@@ -21,7 +22,7 @@ def record_outcome(request: pytest.FixtureRequest, outcome_id: str, surface: str
     request.node.user_properties.append((USER_PROPERTY, f"{surface}:{outcome_id}"))
 
 
-@dataclass
+@dataclass(eq=False)  # registered as a pytest plugin, which must be hashable
 class CoverageCollector:
     """Collects outcome records from test reports, on the controller when xdist runs workers."""
 
@@ -59,7 +60,7 @@ class CoverageCollector:
 
     def write(self, folder: Path, target: str, left_out_forced: bool) -> dict:
         folder.mkdir(parents=True, exist_ok=True)
-        report = self.build(target, left_out_forced)
+        report = redact_json(self.build(target, left_out_forced))  # scenario names may quote card numbers
         (folder / "coverage.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
         (folder / "coverage.md").write_text(render_markdown(report), encoding="utf-8")
         return report

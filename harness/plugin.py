@@ -43,6 +43,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--browser-path", default=None, help="Chromium executable to drive instead of the one found.")
     group.addoption("--browser-ws", default=None, help="ws:// endpoint of a remote Playwright browser server.")
     group.addoption("--headed", action="store_true", help="show the browser window.")
+    group.addoption("--tracing", default="retain-on-failure", choices=("retain-on-failure", "off"),
+                    help="keep a Playwright trace (card data masked) of each failed scenario (default), or none.")
     group.addoption("--reports-dir", default="reports", help="where coverage and verdict files go (default: reports).")
 
 
@@ -147,7 +149,9 @@ def rp_context(request: pytest.FixtureRequest, rp_browser: Browser, rp_target: T
     context.set_default_timeout(10_000)
     if rp_target.merchant_is_routed:
         _route_merchant_origin(context, rp_target)
-    context.tracing.start(screenshots=False, snapshots=True, sources=False)
+    tracing = request.config.getoption("--tracing") == "retain-on-failure"
+    if tracing:
+        context.tracing.start(screenshots=False, snapshots=True, sources=False)
     yield context
     reports = request.node.stash.get(_reports, {})
     failed = any(r.failed for r in reports.values())
@@ -155,10 +159,11 @@ def rp_context(request: pytest.FixtureRequest, rp_browser: Browser, rp_target: T
         if failed:
             for page in context.pages:
                 attach_screenshot(page, "page at failure")
+        if failed and tracing:
             with tempfile.TemporaryDirectory() as folder:
                 trace = scrub_trace(_stop_trace(context, Path(folder)), (VENDOR_SECURITY_CODE,))
                 allure.attach.file(str(trace), name="Playwright trace (card data masked)", extension="zip")
-        else:
+        elif tracing:
             context.tracing.stop()
     finally:
         context.close()

@@ -65,7 +65,7 @@ def card_leaks(requests: Iterable[SentRequest], gateway_origin: str, cards: Sequ
         if request.origin == gateway_origin:
             continue
         findings += scan_request(request.url, request.method, request.headers, request.body,
-                                 f"{request.method} {request.origin}")
+                                 "request", cards=cards, security_codes=security_codes)
     return [f for f in findings if f.severity == "violation"]
 
 

@@ -1,0 +1,432 @@
+"""Everything the sandbox remembers, in SQLite (in memory by default, or a file that survives a restart)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import string
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS shops (
+    aid TEXT PRIMARY KEY, allowed_origins TEXT NOT NULL, security_code INTEGER NOT NULL,
+    md_optional INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    user_id TEXT PRIMARY KEY, access_key TEXT NOT NULL, aid TEXT NOT NULL, ip_allow_list TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS billings (
+    user_id TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, individual TEXT NOT NULL,
+    PRIMARY KEY (user_id, code));
+CREATE TABLE IF NOT EXISTS payment_methods (
+    number INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, billing_code TEXT NOT NULL,
+    code TEXT NOT NULL, name TEXT NOT NULL, payment_method INTEGER NOT NULL,
+    register_status INTEGER NOT NULL, cod TEXT, regist_date TEXT, valid_flg INTEGER NOT NULL,
+    card_brand TEXT, card_last4 TEXT, card_expiry TEXT);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY, aid TEXT NOT NULL, brand TEXT NOT NULL, first6 TEXT NOT NULL,
+    last4 TEXT NOT NULL, expiry TEXT NOT NULL, decline TEXT, issued_at REAL NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, endpoint TEXT NOT NULL,
+    method TEXT NOT NULL, path TEXT NOT NULL, status INTEGER, request TEXT, response TEXT,
+    user_id TEXT, aid TEXT);
+CREATE TABLE IF NOT EXISTS token_calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, mode TEXT, aid TEXT, origin TEXT,
+    params TEXT NOT NULL, result TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS primes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint TEXT NOT NULL, code TEXT NOT NULL,
+    remaining INTEGER NOT NULL, user_id TEXT, aid TEXT);
+CREATE TABLE IF NOT EXISTS faults (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint TEXT NOT NULL, kind TEXT NOT NULL, seconds REAL,
+    remaining INTEGER NOT NULL, user_id TEXT, aid TEXT);
+CREATE TABLE IF NOT EXISTS maintenance (scope TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS rate_limits (
+    scope TEXT PRIMARY KEY, max_requests INTEGER NOT NULL, window_seconds REAL NOT NULL);
+"""
+TABLES = (
+    "shops",
+    "users",
+    "billings",
+    "payment_methods",
+    "tokens",
+    "journal",
+    "token_calls",
+    "primes",
+    "faults",
+    "maintenance",
+    "rate_limits",
+)
+# Scope key of settings that apply to every account.
+GLOBAL = ""
+
+
+class StateError(ValueError):
+    """A state change that cannot be made; the message says what to fix."""
+
+
+class SandboxState:
+    """Thread-safe store of shops, API users, billings, tokens, journal and the control settings."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        target = str(path) if path else ":memory:"
+        try:
+            self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.executescript(SCHEMA)
+        except sqlite3.Error as error:
+            raise StateError(
+                f"cannot use {target} as the sandbox state file ({error}); "
+                "give --state a writable SQLite file path."
+            ) from error
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction under the lock; nested uses join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._db
+                finally:
+                    self._depth -= 1
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(row) for row in self._db.execute(sql, params).fetchall()]
+
+    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> dict[str, Any] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def reset(self) -> None:
+        with self._transaction() as db:
+            for table in TABLES:
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are constants
+
+    # ------------------------------------------------------------------ shops and users
+    def upsert_shop(
+        self,
+        aid: str,
+        allowed_origins: list[str] | None = None,
+        security_code: bool | None = None,
+        md_optional: bool | None = None,
+    ) -> dict[str, Any]:
+        with self._transaction() as db:
+            current = self.shop(aid) or {"allowed_origins": [], "security_code": False, "md_optional": False}
+            shop = {
+                "aid": aid,
+                "allowed_origins": current["allowed_origins"] if allowed_origins is None else allowed_origins,
+                "security_code": current["security_code"] if security_code is None else security_code,
+                "md_optional": current["md_optional"] if md_optional is None else md_optional,
+            }
+            db.execute(
+                "INSERT OR REPLACE INTO shops VALUES (?, ?, ?, ?)",
+                (
+                    aid,
+                    json.dumps(shop["allowed_origins"]),
+                    int(shop["security_code"]),
+                    int(shop["md_optional"]),
+                ),
+            )
+        return shop
+
+    def shop(self, aid: str) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM shops WHERE aid = ?", (aid,))
+        if row is None:
+            return None
+        row["allowed_origins"] = json.loads(row["allowed_origins"])
+        row["security_code"] = bool(row["security_code"])
+        row["md_optional"] = bool(row["md_optional"])
+        return row
+
+    def upsert_user(
+        self, user_id: str, access_key: str, aid: str, ip_allow_list: list[str] | None = None
+    ) -> dict[str, Any]:
+        with self._transaction() as db:
+            if self.shop(aid) is None:
+                raise StateError(f"no shop has aid {aid!r}; create it with POST /_sandbox/shops first.")
+            current = self.user(user_id)
+            allow = ip_allow_list if ip_allow_list is not None else (current or {}).get("ip_allow_list", [])
+            db.execute(
+                "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?)",
+                (user_id, access_key, aid, json.dumps(allow)),
+            )
+        return {"user_id": user_id, "access_key": access_key, "aid": aid, "ip_allow_list": allow}
+
+    def user(self, user_id: str) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM users WHERE user_id = ?", (user_id,))
+        if row is not None:
+            row["ip_allow_list"] = json.loads(row["ip_allow_list"])
+        return row
+
+    def create_account(
+        self, allowed_origins: list[str], security_code: bool, ip_allow_list: list[str], md_optional: bool
+    ) -> dict[str, Any]:
+        """A fresh shop and API user whose aid and user_id no other account has."""
+        alphabet = string.ascii_letters + string.digits
+        with self._transaction():
+            aid = _unused(lambda: str(100000 + secrets.randbelow(900000)), lambda value: self.shop(value))
+            user_id = _unused(
+                lambda: f"qa-{secrets.token_hex(6)}@sandbox.example", lambda value: self.user(value)
+            )
+            access_key = "".join(secrets.choice(alphabet) for _ in range(24))
+            shop = self.upsert_shop(aid, allowed_origins, security_code, md_optional)
+            user = self.upsert_user(user_id, access_key, aid, ip_allow_list)
+        return {**user, **shop}
+
+    # ------------------------------------------------------------------ billings and payment methods
+    def upsert_billing(self, user_id: str, code: str, name: str, individual: list[Any]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO billings VALUES (?, ?, ?, ?)",
+                (user_id, code, name, json.dumps(individual, ensure_ascii=False)),
+            )
+
+    def billing(self, user_id: str, code: str) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM billings WHERE user_id = ? AND code = ?", (user_id, code))
+        if row is not None:
+            row["individual"] = json.loads(row["individual"])
+        return row
+
+    def upsert_payment_method(
+        self, user_id: str, billing_code: str, code: str, name: str, payment_method: int, regist_date: str
+    ) -> dict[str, Any]:
+        """The billing's payment method with this code, created (credit card: 登録待ち with a cod) if new."""
+        with self._transaction() as db:
+            existing = self.payment_methods(user_id, billing_code=billing_code, code=code)
+            if existing:
+                db.execute(
+                    "UPDATE payment_methods SET name = ? WHERE number = ?", (name, existing[0]["number"])
+                )
+                return {**existing[0], "name": name}
+            credit_card = payment_method == 1
+            cursor = db.execute(
+                "INSERT INTO payment_methods (user_id, billing_code, code, name, payment_method,"
+                " register_status, regist_date, valid_flg) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                (user_id, billing_code, code, name, payment_method, 1 if credit_card else 0, regist_date),
+            )
+            number = int(cursor.lastrowid or 0)
+            if credit_card:
+                db.execute(
+                    "UPDATE payment_methods SET cod = ? WHERE number = ?", (f"RP{number:010d}", number)
+                )
+            return self.payment_methods(user_id, number=number)[0]
+
+    def payment_methods(
+        self,
+        user_id: str,
+        billing_code: str | None = None,
+        number: int | None = None,
+        code: str | None = None,
+        register_status: int | None = None,
+    ) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM payment_methods WHERE user_id = ?"
+        params: list[Any] = [user_id]
+        for column, value in (
+            ("billing_code", billing_code),
+            ("number", number),
+            ("code", code),
+            ("register_status", register_status),
+        ):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        rows = self._rows(sql + " ORDER BY number", tuple(params))
+        for row in rows:
+            del row["user_id"]
+        return rows
+
+    def register_card(self, number: int, brand: str, last4: str, expiry: str, regist_date: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE payment_methods SET register_status = 5, card_brand = ?, card_last4 = ?,"
+                " card_expiry = ?, regist_date = ? WHERE number = ?",
+                (brand, last4, expiry, regist_date, number),
+            )
+
+    # ------------------------------------------------------------------ tokens
+    def store_token(
+        self,
+        token: str,
+        aid: str,
+        brand: str,
+        first6: str,
+        last4: str,
+        expiry: str,
+        decline: str | None,
+        issued_at: float,
+    ) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                (token, aid, brand, first6, last4, expiry, decline, issued_at),
+            )
+
+    def token(self, token: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM tokens WHERE token = ?", (token,))
+
+    def use_token(self, token: str) -> bool:
+        """Mark the token used; False when it was already used (single use, even between threads)."""
+        with self._transaction() as db:
+            return (
+                db.execute("UPDATE tokens SET used = 1 WHERE token = ? AND used = 0", (token,)).rowcount == 1
+            )
+
+    # ------------------------------------------------------------------ journal and token calls
+    def add_journal(self, entry: dict[str, Any]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO journal (time, endpoint, method, path, status, request, response, user_id, aid)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry["time"],
+                    entry["endpoint"],
+                    entry["method"],
+                    entry["path"],
+                    entry["status"],
+                    json.dumps(entry["request"], ensure_ascii=False),
+                    json.dumps(entry["response"], ensure_ascii=False),
+                    entry.get("user_id"),
+                    entry.get("aid"),
+                ),
+            )
+
+    def journal(
+        self, user_id: str | None = None, aid: str | None = None, endpoint: str | None = None
+    ) -> list[dict[str, Any]]:
+        sql, params = _filtered("SELECT * FROM journal", user_id=user_id, aid=aid, endpoint=endpoint)
+        entries = self._rows(sql + " ORDER BY id", params)
+        for entry in entries:
+            entry["request"] = json.loads(entry["request"])
+            entry["response"] = json.loads(entry["response"])
+            del entry["id"]
+        return entries
+
+    def add_token_call(self, call: dict[str, Any]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO token_calls (time, mode, aid, origin, params, result) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    call["time"],
+                    call["mode"],
+                    call["aid"],
+                    call["origin"],
+                    json.dumps(call["params"]),
+                    call["result"],
+                ),
+            )
+
+    def token_calls(self, aid: str | None = None) -> list[dict[str, Any]]:
+        sql, params = _filtered("SELECT * FROM token_calls", aid=aid)
+        calls = self._rows(sql + " ORDER BY id", params)
+        for call in calls:
+            call["params"] = json.loads(call["params"])
+            del call["id"]
+        return calls
+
+    # ------------------------------------------------------------------ primed codes, faults, maintenance
+    def add_prime(self, endpoint: str, code: str, count: int, user_id: str | None, aid: str | None) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO primes (endpoint, code, remaining, user_id, aid) VALUES (?, ?, ?, ?, ?)",
+                (endpoint, code, count, user_id, aid),
+            )
+
+    def take_prime(self, endpoint: str, user_id: str | None, aid: str | None) -> str | None:
+        row = self._take("primes", endpoint, user_id, aid)
+        return row["code"] if row else None
+
+    def add_fault(
+        self,
+        endpoint: str,
+        kind: str,
+        seconds: float | None,
+        count: int,
+        user_id: str | None,
+        aid: str | None,
+    ) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO faults (endpoint, kind, seconds, remaining, user_id, aid)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (endpoint, kind, seconds, count, user_id, aid),
+            )
+
+    def take_fault(self, endpoint: str, user_id: str | None, aid: str | None) -> dict[str, Any] | None:
+        return self._take("faults", endpoint, user_id, aid)
+
+    def _take(self, table: str, endpoint: str, user_id: str | None, aid: str | None) -> dict[str, Any] | None:
+        """The oldest setting of this endpoint that applies to the caller, one use of it spent."""
+        with self._transaction() as db:
+            row = db.execute(
+                f"SELECT * FROM {table} WHERE endpoint = ? AND remaining > 0"  # noqa: S608 - constant table
+                " AND (user_id IS NULL OR user_id = ?) AND (aid IS NULL OR aid = ?) ORDER BY id LIMIT 1",
+                (endpoint, user_id, aid),
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute(f"UPDATE {table} SET remaining = remaining - 1 WHERE id = ?", (row["id"],))  # noqa: S608
+            return dict(row)
+
+    def set_maintenance(self, on: bool, user_id: str | None) -> None:
+        with self._transaction() as db:
+            if on:
+                db.execute("INSERT OR IGNORE INTO maintenance VALUES (?)", (user_id or GLOBAL,))
+            else:
+                db.execute("DELETE FROM maintenance WHERE scope = ?", (user_id or GLOBAL,))
+
+    def in_maintenance(self, user_id: str | None) -> bool:
+        scopes = (GLOBAL, user_id) if user_id else (GLOBAL,)
+        marks = ",".join("?" * len(scopes))
+        return self._one(f"SELECT scope FROM maintenance WHERE scope IN ({marks})", scopes) is not None  # noqa: S608
+
+    # ------------------------------------------------------------------ rate limit settings
+    def set_rate_limit(self, max_requests: int, window_seconds: float, user_id: str | None) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO rate_limits VALUES (?, ?, ?)",
+                (user_id or GLOBAL, max_requests, window_seconds),
+            )
+
+    def rate_limit(self, user_id: str | None) -> tuple[int, float] | None:
+        """(limit, window) set for this user, else the global one, else None (the built-in default)."""
+        for scope in (user_id, GLOBAL) if user_id else (GLOBAL,):
+            row = self._one("SELECT * FROM rate_limits WHERE scope = ?", (scope,))
+            if row:
+                return row["max_requests"], row["window_seconds"]
+        return None
+
+
+def _unused(make: Any, find: Any) -> str:
+    while True:
+        candidate = make()
+        if find(candidate) is None:
+            return candidate
+
+
+def _filtered(sql: str, **filters: str | None) -> tuple[str, tuple[str, ...]]:
+    clauses = [f"{column} = ?" for column, value in filters.items() if value]
+    params = tuple(value for value in filters.values() if value)
+    return (sql + " WHERE " + " AND ".join(clauses) if clauses else sql), params

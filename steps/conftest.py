@@ -1,0 +1,5 @@
+"""Makes the step definitions visible to every scenario bound in this folder."""
+
+from steps.api_steps import *  # noqa: F403
+from steps.billing_steps import *  # noqa: F403
+from steps.checkout_steps import *  # noqa: F403

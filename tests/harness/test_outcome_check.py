@@ -1,0 +1,41 @@
+"""Comparing an API answer with the catalogue catches every kind of difference."""
+
+from __future__ import annotations
+
+import json
+
+import catalogue
+from harness.billing_api import ApiExchange
+from harness.outcome_check import failure_message, mismatches, observed_code_type
+
+
+def exchange(status: int, body: object) -> ApiExchange:
+    text = body if isinstance(body, str) else json.dumps(body)
+    return ApiExchange("POST", "http://x/api", {}, status, text, 1.0)
+
+
+def test_a_matching_answer_has_no_mismatch() -> None:
+    expected = catalogue.outcome("3401", "api")
+    answer = exchange(400, {"error": {"code": 3401, "message": expected.message}})
+    assert mismatches(answer, expected) == []
+
+
+def test_a_string_code_where_an_integer_is_documented_is_caught() -> None:
+    expected = catalogue.outcome("3401", "api")
+    answer = exchange(400, {"error": {"code": "3401", "message": expected.message}})
+    assert any("JSON string, documented int" in p for p in mismatches(answer, expected))
+
+
+def test_status_code_and_message_differences_are_each_reported() -> None:
+    expected = catalogue.outcome("ER584", "api")
+    answer = exchange(400, {"error": {"code": "ER585", "message": "other"}})
+    problems = mismatches(answer, expected)
+    assert len(problems) == 3
+    assert failure_message(expected, problems).startswith("[api:payment ER584] ")
+
+
+def test_success_is_error_null_and_rate_limit_has_no_json_body() -> None:
+    assert observed_code_type(exchange(200, {"error": None})) == "null"
+    assert observed_code_type(exchange(429, "Too Many Requests")) == "absent"
+    assert mismatches(exchange(200, {"error": None}), catalogue.outcome("SUCCESS", "api")) == []
+    assert mismatches(exchange(200, {"error": None}), catalogue.outcome("HTTP429", "api")) != []
