@@ -37,13 +37,15 @@ class BrowserChoice:
         return f"{self.kind}: {self.location}" if self.location else self.kind
 
 
-def choose_browser(playwright: Playwright, browser_path: str | None = None, browser_ws: str | None = None) -> BrowserChoice:
+def choose_browser(playwright: Playwright, browser_path: str | None = None,
+                   browser_ws: str | None = None) -> BrowserChoice:
     """Pick the browser: --browser-ws, then --browser-path, then Playwright's, then Debian's."""
     if browser_ws:
         return BrowserChoice("remote", browser_ws)
     if browser_path:
         if not os.access(browser_path, os.X_OK):
-            raise BrowserNotFound(f"--browser-path {browser_path} is not an executable file; give the path of a Chromium binary.")
+            raise BrowserNotFound(
+                f"--browser-path {browser_path} is not an executable file; give the path of a Chromium binary.")
         return BrowserChoice("executable", browser_path)
     managed = Path(playwright.chromium.executable_path)
     if managed.exists():

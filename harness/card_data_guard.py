@@ -38,7 +38,7 @@ _CARD_LABEL = re.compile(
 _MASK_CHAR = r"[*xX•●#]"
 _MASKED_WITH_LAST_FOUR = re.compile(
     rf"(?<![0-9A-Za-z])(?P<first>\d{{4}}[ \-]?\d{{2}})?[ \-]?"
-    rf"{_MASK_CHAR}{{2,}}(?:[ \-]?{_MASK_CHAR}+)*[ \-]?(?P<last>\d{{4}})(?![0-9])"
+    rf"(?<![*xX•●#]){_MASK_CHAR}{{2,}}(?:[ \-]{_MASK_CHAR}+)*[ \-]?(?P<last>\d{{4}})(?![0-9])"
 )
 _MASKED_WITH_FIRST_SIX = re.compile(rf"(?<![0-9])(?P<first>\d{{6}}){_MASK_CHAR}{{4,}}(?![0-9*xX•●#])")
 
@@ -156,16 +156,28 @@ def _scan(text: str, where: str, cards: list[str], codes: list[str]) -> list[tup
         for core in _base64_cores(card):
             start = text.find(core)
             if start >= 0 and not _overlaps(taken, start, start + len(core)):
-                add(TEST_CARD_NUMBER, VIOLATION, masked, f"test card number {masked} base64-encoded",
-                    start, start + len(core))
+                add(
+                    TEST_CARD_NUMBER,
+                    VIOLATION,
+                    masked,
+                    f"test card number {masked} base64-encoded",
+                    start,
+                    start + len(core),
+                )
 
     for span in find_card_numbers(text):
         if _overlaps(taken, span.start, span.end):
             continue
         masked = mask_card_number(span.digits)
         if span.luhn and (span.labelled or looks_like_card_brand(span.digits)):
-            add(CARD_NUMBER, VIOLATION, masked, f"card number {masked} (passes the card check digit)",
-                span.start, span.end)
+            add(
+                CARD_NUMBER,
+                VIOLATION,
+                masked,
+                f"card number {masked} (passes the card check digit)",
+                span.start,
+                span.end,
+            )
         elif span.labelled:
             what = f"{len(span.digits)}-digit number {masked} in a card-number field"
             add(CARD_NUMBER, VIOLATION, masked, what, span.start, span.end)
@@ -194,9 +206,13 @@ def _scan_truncated(text: str, cards: list[str], taken: list[tuple[int, int]], a
                 last = match.groupdict().get("last") or ""
                 if _overlaps(taken, *match.span()) or not (first == first_six or last == last_four):
                     continue
-                add(TRUNCATED_CARD_NUMBER, FINDING, match.group(),
+                add(
+                    TRUNCATED_CARD_NUMBER,
+                    FINDING,
+                    match.group(),
                     f"truncated test card number {match.group()} (first six / last four, allowed in clear)",
-                    *match.span())
+                    *match.span(),
+                )
         for part, name in ((first_six, "first six"), (last_four, "last four")):
             for match in re.finditer(rf"(?<![0-9]){part}(?![0-9])", text):
                 start, end = match.span()

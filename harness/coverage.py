@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -51,7 +51,7 @@ class CoverageCollector:
                 "forced": entry.forced, "status": status, "scenarios": runs,
             })
         return {
-            "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "generated": datetime.now(UTC).isoformat(timespec="seconds"),
             "target": target,
             "catalogue": str(catalogue.CATALOGUE_PATH.name),
             "summary": _summary(rows),

@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 from harness.redaction import luhn_valid, mask_card_number
 
 MERCHANT_PLACEHOLDER = "{merchant}"
+# The reference merchant's checkout id, created by the harness for each run (its example profiles only).
+CHECKOUT_PLACEHOLDER = "{checkout}"
+PLACEHOLDERS = (MERCHANT_PLACEHOLDER, CHECKOUT_PLACEHOLDER)
 VENDOR_TEST_CARD = "4444333322221111"
 VENDOR_TEST_SECURITY_CODE = "123"
 MODES = ("popup", "custom")
@@ -24,7 +27,16 @@ HOLDER_NAME_MAX = 50
 
 _PLACEHOLDER_PROBE = "http://merchant.invalid"
 _TOP_KEYS = (
-    "name", "url", "mode", "aid", "selectors", "success", "failure", "cards", "pre_steps", "inventory",
+    "name",
+    "url",
+    "mode",
+    "aid",
+    "selectors",
+    "success",
+    "failure",
+    "cards",
+    "pre_steps",
+    "inventory",
 )
 _SUCCESS_KEYS = ("selector", "text", "url")
 _FAILURE_KEYS = ("selector", "text", "dialog")
@@ -34,7 +46,10 @@ _INVENTORY_KEYS = ("scripts", "headers")
 # Which fields each pre-step action needs, and which it may carry.
 _STEP_NEEDS = {"goto": ("url",), "click": ("selector",), "fill": ("selector", "value"), "wait_for": ()}
 _STEP_ALLOWS = {
-    "goto": ("url",), "click": ("selector",), "fill": ("selector", "value"), "wait_for": ("selector", "url"),
+    "goto": ("url",),
+    "click": ("selector",),
+    "fill": ("selector", "value"),
+    "wait_for": ("selector", "url"),
 }
 
 
@@ -153,12 +168,14 @@ class MerchantProfile:
         )
 
 
-def load_profile(path: str | Path, today: dt.date | None = None) -> MerchantProfile:
+def load_profile(
+    path: str | Path, today: dt.date | None = None, *, inventory_must_exist: bool = True
+) -> MerchantProfile:
     """Read a merchant profile, or raise ProfileError naming every mistake in it at once."""
     path = Path(path)
     shown = str(path)
     data = _read_toml(path, shown)
-    checker = _Checker(shown)
+    checker = _Checker(shown, inventory_must_exist)
     profile = checker.profile(data, path, today or dt.date.today())
     if checker.problems:
         raise ProfileError(checker.problems)
@@ -214,9 +231,13 @@ def _describe(value: Any) -> str:
 class _Checker:
     """Collects every mistake of a profile instead of stopping at the first."""
 
-    def __init__(self, shown: str) -> None:
+    def __init__(self, shown: str, inventory_must_exist: bool = True) -> None:
         self.shown = shown
         self.problems: list[str] = []
+        # Keys an unknown key was probably meant to be: they are not reported missing as well.
+        self.misspelt: set[str] = set()
+        # False for `python -m harness.approve`, which is what writes the inventory files.
+        self.inventory_must_exist = inventory_must_exist
 
     def problem(self, message: str) -> None:
         self.problems.append(f"{self.shown}: {message}")
@@ -226,6 +247,7 @@ class _Checker:
             if key in known:
                 continue
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            self.misspelt.update(f"{prefix}{c}" for c in close)
             hint = f"did you mean '{prefix}{close[0]}'?" if close else f"known keys: {', '.join(known)}"
             self.problem(f"unknown key '{prefix}{key}'; {hint}")
 
@@ -268,22 +290,35 @@ class _Checker:
         if self.problems or url is None or mode is None or aid is None:
             return None
         return MerchantProfile(
-            name=name, url=url, mode=mode, aid=aid, path=path.resolve(), selectors=selectors, success=success,
-            failure=failure, cards=cards, pre_steps=pre_steps, inventory=inventory,
+            name=name,
+            url=url,
+            mode=mode,
+            aid=aid,
+            path=path.resolve(),
+            selectors=selectors,
+            success=success,
+            failure=failure,
+            cards=cards,
+            pre_steps=pre_steps,
+            inventory=inventory,
         )
 
     def page_url(self, data: Mapping[str, Any]) -> str | None:
         if "url" not in data:
-            self.problem('url is missing; give the address of the checkout page, e.g. url = "https://shop.example/checkout"')
+            if "url" not in self.misspelt:
+                self.problem(
+                    'url is missing; give the address of the checkout page, e.g. url = "https://shop.example/checkout"'
+                )
             return None
         url = self.text(data, "url", "url")
         return url if url is not None and self.check_url(url, "url") else None
 
     def check_url(self, url: str, label: str) -> bool:
-        unknown = sorted(set(re.findall(r"\{[^{}]*\}", url)) - {MERCHANT_PLACEHOLDER})
+        unknown = sorted(set(re.findall(r"\{[^{}]*\}", url)) - set(PLACEHOLDERS))
         if unknown:
             self.problem(
-                f"{label} has the unknown placeholder {unknown[0]}; only {MERCHANT_PLACEHOLDER} is replaced"
+                f"{label} has the unknown placeholder {unknown[0]}; "
+                f"only {' and '.join(PLACEHOLDERS)} are replaced"
             )
             return False
         if not _is_http_url(url.replace(MERCHANT_PLACEHOLDER, _PLACEHOLDER_PROBE)):
@@ -293,7 +328,8 @@ class _Checker:
 
     def mode(self, data: Mapping[str, Any]) -> Literal["popup", "custom"] | None:
         if "mode" not in data:
-            self.problem("mode is missing; write mode = \"popup\" or mode = \"custom\"")
+            if "mode" not in self.misspelt:
+                self.problem('mode is missing; write mode = "popup" or mode = "custom"')
             return None
         mode = self.text(data, "mode", "mode")
         if mode is None:
@@ -305,7 +341,8 @@ class _Checker:
 
     def aid(self, data: Mapping[str, Any]) -> str | None:
         if "aid" not in data:
-            self.problem('aid is missing; give the 6-digit shop id (店舗ID), e.g. aid = "123456"')
+            if "aid" not in self.misspelt:
+                self.problem('aid is missing; give the 6-digit shop id (店舗ID), e.g. aid = "123456"')
             return None
         value = data["aid"]
         if isinstance(value, int) and not isinstance(value, bool):
@@ -332,7 +369,8 @@ class _Checker:
     def success(self, data: Mapping[str, Any]) -> SuccessCriteria:
         hint = "so the harness can tell that the purchase went through"
         if "success" not in data:
-            self.problem(f"[success] is missing; give at least one of selector, text or url {hint}")
+            if "success" not in self.misspelt:
+                self.problem(f"[success] is missing; give at least one of selector, text or url {hint}")
             return SuccessCriteria()
         table = self.table(data, "success")
         self.known_keys(table, _SUCCESS_KEYS, "success.")
@@ -373,8 +411,10 @@ class _Checker:
             card = self.text(table, "success", "cards.success")
         if card is not None:
             digits = re.sub(r"[ \-]", "", card)
-            if not re.fullmatch(r"[0-9]{16}", digits):
-                self.problem(f"cards.success must be 16 digits, not {len(digits)} characters")
+            if not digits.isascii() or not digits.isdigit():
+                self.problem("cards.success must be digits only (spaces or hyphens between groups are fine)")
+            elif len(digits) != 16:
+                self.problem(f"cards.success must be 16 digits, not {len(digits)}")
             elif not luhn_valid(digits):
                 masked = mask_card_number(digits)
                 self.problem(f"cards.success {masked} fails the card check digit (Luhn); check it for a typo")
@@ -464,7 +504,7 @@ class _Checker:
             if relative is None:
                 continue
             target = (path.parent / relative).resolve()
-            if not target.is_file():
+            if not target.is_file() and self.inventory_must_exist:
                 self.problem(
                     f"inventory.{key} file {relative!r} does not exist (looked for {target}); "
                     "the path is relative to the profile"

@@ -15,6 +15,9 @@ from harness.browser import BrowserNotFound, choose_browser, launch_browser
 from harness.cards import VENDOR_SECURITY_CODE
 from harness.coverage import CoverageCollector
 from harness.evidence import attach_screenshot, scrub_text_files, scrub_trace
+from harness.merchant_checks import TITLES
+from harness.merchant_profile import MerchantProfile, ProfileError, load_profile
+from harness.merchant_verdict import VerdictCollector
 from harness.report_files import write_report_files
 from harness.submission_probe import SubmissionProbe
 from harness.target_runtime import TargetRuntime, start_target
@@ -28,12 +31,17 @@ MARKERS = {
     "custom": "custom mode (CPToken.TokenCreate)",
     "api": "the credit_card_token registration API",
     "e2e": "registration end to end",
-    "merchant": "checks of a merchant's own checkout page",
+    "merchant": "checks of a merchant's own checkout page (run once per --merchant-profile)",
+    **{check.replace("-", "_"): f"merchant check: {title}" for check, title in TITLES.items()},
 }
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+REFERENCE_PROFILES = (EXAMPLES / "reference-custom.toml", EXAMPLES / "reference-popup.toml")
 
 _reports = pytest.StashKey[dict]()
 _settings = pytest.StashKey[TargetSettings]()
 _coverage = pytest.StashKey[CoverageCollector]()
+_verdict = pytest.StashKey[VerdictCollector]()
+_profiles = pytest.StashKey[list[MerchantProfile]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,6 +53,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--headed", action="store_true", help="show the browser window.")
     group.addoption("--tracing", default="retain-on-failure", choices=("retain-on-failure", "off"),
                     help="keep a Playwright trace (card data masked) of each failed scenario (default), or none.")
+    group.addoption("--merchant-profile", action="append", default=[], metavar="PATH",
+                    help="TOML profile of a merchant checkout page to verify (repeatable); only the merchant "
+                         "features run. Without it they verify the reference merchant's example profiles.")
+    group.addoption("--gateway", default="sandbox", choices=("sandbox", "live"),
+                    help="answer the real gateway host from the embedded sandbox (default) or leave it live.")
     group.addoption("--reports-dir", default="reports", help="where coverage and verdict files go (default: reports).")
 
 
@@ -56,11 +69,19 @@ def pytest_configure(config: pytest.Config) -> None:
     except TargetConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[_settings] = settings
+    try:
+        config.stash[_profiles] = [load_profile(p) for p in
+                                   (config.getoption("--merchant-profile") or REFERENCE_PROFILES)]
+    except ProfileError as exc:
+        raise pytest.UsageError(f"the merchant profile has mistakes; fix them and run again:\n{exc}") from None
     config.pluginmanager.register(allure_steps, "rp-allure-steps")
     if not hasattr(config, "workerinput"):  # the xdist controller, or a run without xdist
         collector = CoverageCollector()
         config.stash[_coverage] = collector
         config.pluginmanager.register(collector, "rp-coverage")
+        verdict = VerdictCollector()
+        config.stash[_verdict] = verdict
+        config.pluginmanager.register(verdict, "rp-merchant-verdict")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -68,11 +89,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if hasattr(config, "workerinput") or _coverage not in config.stash:
         return
     collector = config.stash[_coverage]
-    if not collector.exercised:
-        return  # a run of the project's own tests: no acceptance coverage to report
     settings = config.stash[_settings]
     reports = Path(config.getoption("--reports-dir"))
-    collector.write(reports, settings.name, left_out_forced=not settings.can_force_outcomes)
+    verdict = config.stash[_verdict].write(reports, config.getoption("--gateway"))
+    if not collector.exercised and verdict is None:
+        return  # a run of the project's own tests: nothing to report
+    if collector.exercised:
+        collector.write(reports, settings.name, left_out_forced=not settings.can_force_outcomes)
     alluredir = config.getoption("allure_report_dir", None)
     if alluredir:
         results = Path(alluredir)
@@ -99,7 +122,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     return report
 
 
+def pytest_bdd_apply_tag(tag: str, function: object) -> bool | None:
+    """@merchant scenarios run once per merchant profile: they ask for the rp_merchant_profile fixture."""
+    if tag != "merchant":
+        return None
+    pytest.mark.merchant(function)
+    pytest.mark.usefixtures("rp_merchant_profile")(function)
+    return True
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "rp_merchant_profile" in metafunc.fixturenames:
+        profiles = metafunc.config.stash[_profiles]
+        metafunc.parametrize("rp_merchant_profile", profiles, ids=[p.path.stem for p in profiles], scope="function")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--merchant-profile"):  # a merchant's run: only the merchant features
+        kept = [item for item in items if item.get_closest_marker("merchant")]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
     settings = config.stash[_settings]
     if settings.can_force_outcomes:
         return
@@ -143,7 +185,8 @@ def rp_browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def rp_context(request: pytest.FixtureRequest, rp_browser: Browser, rp_target: TargetRuntime) -> Iterator[BrowserContext]:
+def rp_context(request: pytest.FixtureRequest, rp_browser: Browser,
+               rp_target: TargetRuntime) -> Iterator[BrowserContext]:
     """A fresh context per scenario, traced; the trace is kept (scrubbed of card data) only on failure."""
     context = rp_browser.new_context()
     context.set_default_timeout(10_000)

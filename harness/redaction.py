@@ -189,8 +189,13 @@ def _secret_patterns(secrets: Iterable[str]) -> list[_SecretPattern]:
             patterns.append(_digit_secret_pattern(secret))
             continue
         # As written, percent-encoded (path or form style) and JSON-escaped.
-        variants = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret),
-            json.dumps(secret)[1:-1]}
+        variants = {
+            secret,
+            quote(secret, safe=""),
+            quote(secret),
+            quote_plus(secret),
+            json.dumps(secret)[1:-1],
+        }
         alternatives = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
         patterns.append(_SecretPattern(re.compile(alternatives), MASK))
     return patterns

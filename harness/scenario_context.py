@@ -7,13 +7,13 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from harness.cards import CardInput
 from harness.billing_api import ApiExchange, BillingApiClient
+from harness.cards import CardInput
 from harness.reference_merchant import Checkout
 from harness.sandbox_control import Account
 from harness.submission_probe import SubmissionProbe
-from harness.tokenizer import browser_token
 from harness.target_runtime import TargetRuntime
+from harness.tokenizer import browser_token
 from pages.checkout_selectors import CheckoutSelectors
 from pages.custom_checkout_page import CustomCheckoutPage
 from pages.popup_checkout_page import PopupCheckoutPage

@@ -235,7 +235,7 @@ def toml_string(value: str) -> str:
         elif code < 0x20 or code == 0x7F:
             out.append(f"\\u{code:04X}")
         elif 0xD800 <= code <= 0xDFFF:
-            out.append("\uFFFD")  # a lone surrogate cannot be written as UTF-8
+            out.append("\ufffd")  # a lone surrogate cannot be written as UTF-8
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
@@ -309,14 +309,17 @@ def _entry(
     entry: dict[str, Any], label: str, allow_placeholder: bool, problems: list[str]
 ) -> ApprovedScript | None:
     before = len(problems)
+    misspelt = set()
     for key in entry:
         if key not in _ENTRY_KEYS:
             problems.append(f"{label}: unknown key '{key}'{_suggest(key, _ENTRY_KEYS)}")
+            misspelt.update(difflib.get_close_matches(key, _ENTRY_KEYS, n=1, cutoff=0.6))
     values: dict[str, str] = {}
     for key in _ENTRY_KEYS:
         value = entry.get(key)
         if value is None:
-            problems.append(f"{label}: {key} is missing")
+            if key not in misspelt:  # the unknown-key line already says which key was meant
+                problems.append(f"{label}: {key} is missing")
         elif not isinstance(value, str):
             problems.append(f"{label}: {key} must be a quoted string")
         else:
@@ -327,7 +330,7 @@ def _entry(
     origin, sha256, justification = values["origin"], values["sha256"].lower(), values["justification"]
     label = f"{label} ({url or INLINE})"
     if url is not None and urlsplit(url).scheme not in ("http", "https"):
-        problems.append(f"{label}: url must be an http(s) address or \"{INLINE}\"")
+        problems.append(f'{label}: url must be an http(s) address or "{INLINE}"')
     elif url is not None and origin_of(url) != origin.lower():
         problems.append(f"{label}: origin {origin!r} is not the origin of the url ({origin_of(url)})")
     elif not re.fullmatch(r"[a-z][a-z0-9+.\-]*://[^/?#\s]+|null", origin.lower()):

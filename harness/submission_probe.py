@@ -49,8 +49,7 @@ class SentRequest:
 
     @property
     def origin(self) -> str:
-        parts = urlsplit(self.url)
-        return f"{parts.scheme}://{parts.netloc}"
+        return _origin(self.url)
 
 
 @dataclass
@@ -82,5 +81,14 @@ class SubmissionProbe:
         """Form submissions (navigations with a body) that went to the given origin."""
         return [r for r in self.requests if r.origin == origin and r.method == "POST" and r.is_navigation]
 
+    def page_snapshots(self, gateway_origin: str) -> list[dict[str, Any]]:
+        """Submissions of the merchant's forms; the gateway's own card form (in its frame) is not the merchant's."""
+        return [snap for snap in self.snapshots if _origin(snap.get("url") or "") != gateway_origin]
+
     def requests_outside(self, gateway_origin: str) -> list[SentRequest]:
         return [r for r in self.requests if r.origin != gateway_origin and not r.url.startswith("data:")]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -83,3 +83,37 @@ def start_target(settings: TargetSettings) -> Iterator[TargetRuntime]:
         finally:
             merchant.close()
 
+
+
+@dataclass
+class MerchantGateway:
+    """What the merchant checks run beside a merchant's page: the sandbox answering the gateway host
+    (None with --gateway live) and the reference merchant that serves the example profiles' pages."""
+
+    sandbox_url: str | None
+    control: SandboxControl | None
+    reference_merchant: ReferenceMerchant | None
+
+    @property
+    def reference_base(self) -> str | None:
+        return self.reference_merchant.base_url if self.reference_merchant else None
+
+
+@contextlib.contextmanager
+def start_merchant_gateway(live: bool) -> Iterator[MerchantGateway]:
+    """A sandbox for the real gateway's host, and a reference merchant that loads the real script URLs."""
+    if live:
+        yield MerchantGateway(None, None, None)
+        return
+    from harness.targets import REAL_GATEWAY_BASE
+    from sandbox.server import MerchantServer, SandboxServer
+
+    with SandboxServer() as sandbox, MerchantServer(api_base=sandbox.gateway_url,
+                                                     gateway_base=REAL_GATEWAY_BASE) as merchant:
+        control = SandboxControl(sandbox.gateway_url)
+        reference = ReferenceMerchant(merchant.url)
+        try:
+            yield MerchantGateway(sandbox.gateway_url, control, reference)
+        finally:
+            control.close()
+            reference.close()

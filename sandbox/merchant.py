@@ -134,6 +134,26 @@ def result_of(status: int | None, body: Any) -> tuple[str, str]:
     return f"HTTP{status}", f"The billing API answered HTTP {status} without an error object."
 
 
+def payment_page_headers(gateway_base: str) -> dict[str, str]:
+    """The security headers a careful merchant sends with its payment page (what PCI DSS 11.6.1 watches).
+
+    Scripts, frames and connections are limited to the page itself and the gateway; the seed's samples
+    use inline scripts, hence 'unsafe-inline' for scripts.
+    """
+    gateway = gateway_base.rstrip("/")
+    return {
+        "Content-Security-Policy": (
+            f"default-src 'self'; script-src 'self' 'unsafe-inline' {gateway}; frame-src {gateway}; "
+            f"connect-src 'self' {gateway}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        ),
+        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    }
+
+
 def build_merchant_app(api_base: str, gateway_base: str) -> Starlette:
     """The merchant's site: cards registered with the API at api_base, scripts loaded from gateway_base."""
     api_base, gateway_base = api_base.rstrip("/"), gateway_base.rstrip("/")
@@ -171,7 +191,8 @@ def build_merchant_app(api_base: str, gateway_base: str) -> Starlette:
                     gateway_base,
                     checkout["security_code"],
                     checkout["md"],
-                )
+                ),
+                headers=payment_page_headers(gateway_base),
             )
 
         return endpoint

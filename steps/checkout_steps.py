@@ -166,5 +166,6 @@ def _popup(ctx: ScenarioContext) -> PopupCheckoutPage:
 
 def _submission_verdict(ctx: ScenarioContext):
     posts = ctx.probe.form_posts(ctx.target.merchant_origin)
-    snapshot = ctx.probe.snapshots[-1] if ctx.probe.snapshots else None
+    snapshots = ctx.probe.page_snapshots(ctx.target.gateway_origin)
+    snapshot = snapshots[-1] if snapshots else None
     return judge_submission(snapshot, posts[-1] if posts else None, secrets=ctx.secrets())

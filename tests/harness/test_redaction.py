@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import time
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -168,7 +169,10 @@ def test_tables_of_small_numbers_are_not_taken_for_cards() -> None:
 def test_find_card_numbers_reports_positions_digits_and_check_digit() -> None:
     text = f"a {grouped(TEST_CARD, random.Random(2), '-')} b cn={NOT_LUHN_CARD}"
     spans = find_card_numbers(text)
-    assert [(s.digits, s.luhn, s.labelled) for s in spans] == [(TEST_CARD, True, False), (NOT_LUHN_CARD, False, True)]
+    assert [(s.digits, s.luhn, s.labelled) for s in spans] == [
+        (TEST_CARD, True, False),
+        (NOT_LUHN_CARD, False, True),
+    ]
     assert digits_of(text[spans[0].start : spans[0].end]) == TEST_CARD
 
 
@@ -206,9 +210,19 @@ def test_keys_that_only_contain_a_sensitive_word_are_left_alone() -> None:
 
 
 def test_json_stays_valid_after_redaction() -> None:
-    body = {"cn": 4444333322221111, "cvv": "123", "nested": {"token": "t0k", "list": [TEST_CARD]}, "amount": 1200}
+    body = {
+        "cn": 4444333322221111,
+        "cvv": "123",
+        "nested": {"token": "t0k", "list": [TEST_CARD]},
+        "amount": 1200,
+    }
     parsed = json.loads(redact_text(json.dumps(body)))
-    assert parsed == {"cn": "****1111", "cvv": "***", "nested": {"token": "***", "list": ["****1111"]}, "amount": 1200}
+    assert parsed == {
+        "cn": "****1111",
+        "cvv": "***",
+        "nested": {"token": "***", "list": ["****1111"]},
+        "amount": 1200,
+    }
 
 
 def test_given_secrets_are_masked_as_written_and_encoded() -> None:
@@ -295,7 +309,9 @@ def test_redact_headers_masks_credentials_and_cookie_values_but_keeps_their_shap
     assert headers["Authorization"] == "Bearer eyJhbGciOi.xyz"
 
 
-@pytest.mark.parametrize("digits", ["4444333322221111", "378282246310005", "6011111111111117", "4222222222222"])
+@pytest.mark.parametrize(
+    "digits", ["4444333322221111", "378282246310005", "6011111111111117", "4222222222222"]
+)
 def test_luhn_accepts_known_test_cards(digits: str) -> None:
     assert luhn_valid(digits)
 
@@ -303,3 +319,13 @@ def test_luhn_accepts_known_test_cards(digits: str) -> None:
 @pytest.mark.parametrize("digits", ["4444333322221112", "", "12a4", "١٢٣"])
 def test_luhn_rejects_wrong_check_digits_and_non_digits(digits: str) -> None:
     assert not luhn_valid(digits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1 " * 10000, "1" * 20000, "a" * 20000 + "token", "%22" * 7000, 'token=\\"' * 3000, '"cn":"' * 4000],
+)
+def test_long_adversarial_text_is_redacted_in_linear_time(text: str) -> None:
+    started = time.perf_counter()
+    redact_text(text, ["123", TEST_CARD, "tok"])
+    assert time.perf_counter() - started < 3, "a pattern backtracks: redaction must stay linear"

@@ -1,0 +1,147 @@
+"""Benchmark of the harness: the whole suite's wall time, and one scenario's cost against bare Playwright.
+
+Prints figures and asserts nothing. Run from anywhere:
+
+    python bench/bench_suite.py [--suite-runs 1] [--scenario-runs 20] [--skip-suite]
+
+(a) `python -m pytest steps -p no:cacheprovider -q [-n 2] --alluredir <tmp> --reports-dir <tmp>`,
+    end to end (interpreter start-up included), median of --suite-runs.
+(b) The custom-mode success scenario, repeated --scenario-runs times in one pytest session by the
+    scenario_timer plugin (each repetition its own item); a run's time is its setup + call + teardown.
+    The first run (it starts the sandbox and the browser) and the last (it stops them) are dropped.
+    Against it, bench/bare_custom_mode.py does the same browser actions with plain Playwright + httpx,
+    sandbox and browser started once; its first iteration is dropped as warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+SCENARIO = ("steps/test_custom_mode.py::"
+            "test_every_card_input_is_empty_at_the_moment_the_submission_leaves_the_browser")
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (1 min) / {five:.2f} (5 min)"
+
+
+def machine() -> str:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        model = found.group(1).strip() if found else ""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cpu = f" ({model})" if model else ""
+    return (f"{cores} cores usable{cpu}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
+
+
+def median_line(label: str, seconds: list[float]) -> str:
+    spread = f", min {min(seconds):.2f} s, max {max(seconds):.2f} s" if len(seconds) > 1 else ""
+    return f"  {label}: median {statistics.median(seconds):.2f} s over {len(seconds)} run(s){spread}"
+
+
+def suite_wall_time(workers: int | None, runs: int) -> None:
+    label = f"-n {workers}" if workers else "without -n"
+    seconds, outcomes = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            command = [sys.executable, "-m", "pytest", "steps", "-p", "no:cacheprovider", "-q",
+                       "--alluredir", f"{tmp}/allure-results", "--reports-dir", f"{tmp}/reports"]
+            if workers:
+                command[5:5] = ["-n", str(workers)]
+            before = load()
+            started = time.perf_counter()
+            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+            seconds.append(time.perf_counter() - started)
+            summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1].strip("= ")
+            outcomes.append(f"{summary} [exit {done.returncode}; {before} before]")
+    print(median_line(f"suite {label}", seconds))
+    for outcome in outcomes:
+        print(f"    {outcome}")
+
+
+def harness_scenario_seconds(runs: int, alluredir: bool) -> tuple[list[float], dict[str, float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        timings = Path(tmp) / "timings.json"
+        env = {**os.environ, "BENCH_REPEAT": str(runs + 2), "BENCH_TIMINGS": str(timings),
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH), os.environ.get("PYTHONPATH")]))}
+        command = [sys.executable, "-m", "pytest", SCENARIO, "-p", "no:cacheprovider", "-q",
+                   "-p", "scenario_timer", "--reports-dir", f"{tmp}/reports"]
+        if alluredir:
+            command += ["--alluredir", f"{tmp}/allure-results"]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        if not timings.exists():
+            sys.exit(f"bench: the harness run wrote no timings (exit {done.returncode}):\n"
+                     f"{done.stdout[-3000:]}")
+        recorded = json.loads(timings.read_text())[1:-1]  # first starts, last stops the session
+    failed = [r for r in recorded if r["outcome"] != "passed"]
+    if failed:
+        print(f"  note: {len(failed)} harness run(s) did not pass; their times are included")
+    phases = {phase: statistics.median(r[phase] for r in recorded) for phase in ("setup", "call", "teardown")}
+    return [r["setup"] + r["call"] + r["teardown"] for r in recorded], phases
+
+
+def bare_scenario_seconds(runs: int) -> list[float]:
+    command = [sys.executable, str(BENCH / "bare_custom_mode.py"), "--runs", str(runs + 1), "--json"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"bench: bare_custom_mode.py failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])[1:]  # the first iteration warms up
+
+
+def main(argv: list[str] | None = None) -> int:
+    command = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    command.add_argument("--suite-runs", type=int, default=1, help="repetitions of each suite run (1-3)")
+    command.add_argument("--scenario-runs", type=int, default=20, help="measured runs of the one scenario")
+    command.add_argument("--skip-suite", action="store_true", help="only the per-scenario comparison")
+    args = command.parse_args(argv)
+
+    print(f"bench_suite — {datetime.now().astimezone().isoformat(timespec='seconds')}")
+    print(f"machine: {machine()}; {load()} at start")
+
+    if not args.skip_suite:
+        print("\n(a) whole default suite: wall time of the pytest process, Allure results on, no report")
+        suite_wall_time(2, args.suite_runs)
+        suite_wall_time(None, args.suite_runs)
+
+    n = args.scenario_runs
+    print(f"\n(b) one scenario: custom mode success ({SCENARIO.split('::')[1]})")
+    print(f"    harness: {n + 2} repetitions in one pytest session, first and last dropped, "
+          "each = setup + call + teardown (pytest report durations)")
+    print(f"    bare: {n + 1} iterations of bench/bare_custom_mode.py, first dropped, each = wall time "
+          "of the iteration; sandbox and browser started once in both")
+    print(f"    {load()} before")
+    bare = bare_scenario_seconds(n)
+    harness, phases = harness_scenario_seconds(n, alluredir=False)
+    harness_allure, _ = harness_scenario_seconds(n, alluredir=True)
+    print(median_line("bare Playwright + httpx", bare))
+    print(median_line("harness, no --alluredir", harness))
+    print(f"    phases (median): setup {phases['setup']:.3f} s, call {phases['call']:.3f} s, "
+          f"teardown {phases['teardown']:.3f} s (pytest-bdd resolves the step fixtures during call)")
+    print(median_line("harness, --alluredir", harness_allure))
+    base = statistics.median(bare)
+    for label, seconds in (("no --alluredir", harness), ("--alluredir", harness_allure)):
+        overhead = statistics.median(seconds) - base
+        print(f"  harness overhead ({label}): {overhead:+.2f} s per scenario, {overhead / base * 100:+.0f} %")
+    print(f"    {load()} after")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""`python -m harness.approve --merchant-profile PATH`: record a payment page's scripts and security headers
+so a person can review and approve them as the baselines the merchant checks compare with."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from harness import script_inventory, security_headers
+from harness.browser import BrowserNotFound, choose_browser, launch_browser
+from harness.merchant_profile import MerchantProfile, ProfileError, load_profile
+from harness.merchant_run import GATEWAY_ORIGIN, needs_reference_merchant, start_run
+from harness.target_runtime import start_merchant_gateway
+
+
+def baseline_paths(profile: MerchantProfile) -> tuple[Path, Path]:
+    """Where the profile's [inventory] says, else beside the profile."""
+    scripts = profile.inventory.scripts or profile.path.with_name(f"{profile.path.stem}.scripts.toml")
+    headers = profile.inventory.headers or profile.path.with_name(f"{profile.path.stem}.headers.toml")
+    return scripts, headers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness.approve", description=__doc__)
+    parser.add_argument("--merchant-profile", action="append", required=True, metavar="PATH")
+    parser.add_argument("--gateway", choices=("sandbox", "live"), default="sandbox")
+    parser.add_argument("--browser-path")
+    parser.add_argument("--browser-ws")
+    args = parser.parse_args(argv)
+    try:
+        profiles = [load_profile(path, inventory_must_exist=False) for path in args.merchant_profile]
+    except ProfileError as exc:
+        print(f"the merchant profile has mistakes; fix them and run again:\n{exc}", file=sys.stderr)
+        return 2
+    live = args.gateway == "live"
+    if live and any(needs_reference_merchant(p) for p in profiles):
+        print("the reference merchant's profiles need --gateway sandbox.", file=sys.stderr)
+        return 2
+    with sync_playwright() as playwright, start_merchant_gateway(live) as gateway:
+        try:
+            browser = launch_browser(playwright, choose_browser(playwright, args.browser_path, args.browser_ws))
+        except BrowserNotFound as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        for profile in profiles:
+            scripts_path, headers_path = baseline_paths(profile)
+            with start_run(profile, browser, gateway) as run:
+                run.open()
+                run.page.wait_for_load_state("load")
+                observed = run.observer.scripts_on(run.page, excluded_origin=GATEWAY_ORIGIN)
+                headers = security_headers.snapshot(run.observer.page_headers(run.url))
+            script_inventory.write_inventory(observed, scripts_path)
+            security_headers.write_baseline(headers, headers_path, page=profile.url)
+            print(f"{profile.path}: {len(observed)} scripts → {scripts_path}; headers → {headers_path}")
+            if not (profile.inventory.scripts and profile.inventory.headers):
+                print(f"  add to {profile.path.name}: [inventory] scripts = \"{scripts_path.name}\" "
+                      f"headers = \"{headers_path.name}\"")
+        browser.close()
+    print("Review every entry; replace each TODO justification with why the script is needed, then commit.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

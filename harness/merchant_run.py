@@ -1,0 +1,211 @@
+"""Drive a merchant's own checkout page, described by its profile, through one purchase."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from harness.cards import CardInput
+from harness.gateway_routing import GatewayRouting
+from harness.merchant_profile import CHECKOUT_PLACEHOLDER, MERCHANT_PLACEHOLDER, MerchantProfile
+from harness.page_observer import PageObserver
+from harness.reference_merchant import ReferenceMerchant
+from harness.sandbox_control import Account, SandboxControl
+from harness.submission_probe import SentRequest, SubmissionProbe
+from harness.target_runtime import MerchantGateway, origin_of
+from harness.targets import REAL_GATEWAY_BASE
+
+GATEWAY_ORIGIN = origin_of(REAL_GATEWAY_BASE)
+SETTLE_MS = 300  # after the purchase settles: let a misbehaving page send what it was going to send
+
+
+class MerchantPageError(RuntimeError):
+    """The page did not behave as its profile says (a selector missing, nothing happened)."""
+
+
+@dataclass
+class MerchantRun:
+    """One browser context driving one merchant page; everything it saw stays here for the checks."""
+
+    profile: MerchantProfile
+    context: BrowserContext
+    page: Page
+    probe: SubmissionProbe
+    observer: PageObserver
+    gateway_origin: str
+    control: SandboxControl | None
+    alerts: list[str] = field(default_factory=list)
+    url: str = ""
+    token_calls_before: int = 0
+    answered: str = ""
+
+    def __post_init__(self) -> None:
+        self.page.on("dialog", self._on_dialog)
+        self.url = self.profile.url
+
+    def _on_dialog(self, dialog) -> None:  # noqa: ANN001 - Playwright's Dialog
+        self.alerts.append(dialog.message)
+        dialog.accept()
+
+    @property
+    def page_origin(self) -> str:
+        return origin_of(self.url)
+
+    def prepare_reference_checkout(self, merchant: ReferenceMerchant) -> None:
+        """For a profile of the reference merchant ("{checkout}" in its url): a billing and a checkout for it."""
+        if CHECKOUT_PLACEHOLDER not in self.url:
+            return
+        assert self.control is not None, "the reference merchant's profiles need the sandbox"
+        account = Account(self.profile.aid, f"qa-{secrets.token_hex(6)}@sandbox.example", secrets.token_hex(12))
+        self.control.update_user(account)
+        billing = self.control.create_billing(account, "QA" + secrets.token_hex(8).upper())
+        checkout = merchant.create_checkout(account.credentials, billing.billing_code, billing.number)
+        self.url = self.url.replace(CHECKOUT_PLACEHOLDER, checkout.id)
+
+    def register_with_sandbox(self, allowed: bool = True) -> None:
+        """Make the sandbox know the profile's shop and accept (or, for the referer check, refuse) the page's origin."""
+        if self.control is None:
+            return
+        origins = [self.page_origin] if allowed else ["https://not-this-merchant.example"]
+        self.control.update_shop(self.profile.aid, allowed_origins=origins, md_optional=True)
+
+    def open(self) -> None:
+        """Run the profile's pre-steps, then open the checkout page."""
+        for step in self.profile.pre_steps:
+            if step.action == "goto":
+                self.page.goto(step.url)
+            elif step.action == "click":
+                self.page.click(step.selector)
+            elif step.action == "fill":
+                self.page.fill(step.selector, step.value or "")
+            elif step.action == "wait_for":
+                if step.selector:
+                    self.page.wait_for_selector(step.selector)
+                else:
+                    self.page.wait_for_url(re.compile(step.url))
+        if self.page.url.split("#")[0] != self.url:
+            self.page.goto(self.url)
+
+    def card(self, **changes: str) -> CardInput:
+        cards = self.profile.cards
+        values = {"number": cards.success, "expiry": cards.expiry, "first_name": cards.holder_first,
+                  "last_name": cards.holder_last, "security_code": cards.security_code}
+        values.update(changes)
+        return CardInput(**values)
+
+    def pay(self, card: CardInput) -> None:
+        """Enter the card where the mode says and press the purchase button."""
+        s = self.profile.selectors
+        if self.profile.mode == "custom":
+            for selector, value in ((s.card_number, card.number), (s.expiry_year, card.expiry_year),
+                                    (s.expiry_month, card.expiry_month), (s.first_name, card.first_name),
+                                    (s.last_name, card.last_name), (s.security_code, card.security_code)):
+                if self.page.locator(selector).count():
+                    self.page.fill(selector, value)
+            self.page.click(s.purchase)
+            return
+        self.page.click(s.purchase)
+        frame = self.page.frame_locator(s.card_frame)
+        try:
+            frame.locator("#cn").wait_for(timeout=10_000)
+        except PlaywrightTimeout as exc:
+            raise MerchantPageError(f"the gateway's card form did not appear in {s.card_frame!r} after "
+                                    f"clicking {s.purchase!r}: check the profile's selectors.") from exc
+        for selector, value in (("#cn", card.number), ("#ed_year", card.expiry_year),
+                                ("#ed_month", card.expiry_month), ("#fn", card.first_name),
+                                ("#ln", card.last_name), ("#cvv", card.security_code)):
+            if frame.locator(selector).count():
+                frame.locator(selector).fill(value)
+        frame.locator("#card-submit").click()
+
+    def cancel_popup(self) -> None:
+        self.page.click(self.profile.selectors.purchase)
+        self.page.frame_locator(self.profile.selectors.card_frame).locator("#card-cancel").click()
+
+    def wait_until_settled(self, timeout_ms: float = 10_000) -> None:
+        """Until the page shows success or failure as the profile describes, or a submission left."""
+        deadline_ms = timeout_ms
+        step = 100
+        while deadline_ms > 0:
+            if self.submissions() or self.shows_failure() or self.shows_success():
+                break
+            self.page.wait_for_timeout(step)
+            deadline_ms -= step
+        try:
+            self.page.wait_for_load_state("load", timeout=5_000)
+        except PlaywrightTimeout:
+            pass
+        self.page.wait_for_timeout(SETTLE_MS)
+
+    def submissions(self) -> list[SentRequest]:
+        """Requests that carried the checkout form away: to the form's action, after a submit was seen."""
+        actions = {(snap.get("action") or "").split("?")[0] for snap in self.page_snapshots()}
+        actions.discard("")
+        return [r for r in self.probe.requests if r.is_navigation and r.url.split("?")[0] in actions]
+
+    def page_snapshots(self) -> list[dict]:
+        """The merchant page's form submissions (not the gateway's card form in its frame)."""
+        return self.probe.page_snapshots(self.gateway_origin)
+
+    def shows_success(self) -> bool:
+        criteria = self.profile.success
+        if criteria.url and re.search(criteria.url, self.page.url):
+            return True
+        return self._shows(criteria.selector, criteria.text)
+
+    def shows_failure(self) -> bool:
+        criteria = self.profile.failure
+        return bool(criteria.dialog and self.alerts) or self._shows(criteria.selector, criteria.text)
+
+    def failure_text(self) -> str:
+        return " / ".join([*self._texts(self.profile.failure.selector), *self.alerts])
+
+    def _shows(self, selector: str | None, text: str | None) -> bool:
+        """The selector shows some text (containing text, when given); or, without a selector, the page does."""
+        if not selector and not text:
+            return False
+        shown = self._texts(selector) if selector else self._texts("body")
+        return any(t for t in shown if not text or text in t)
+
+    def _texts(self, selector: str | None) -> list[str]:
+        """Visible texts of the selector right now, without waiting (the page may be navigating)."""
+        if not selector:
+            return []
+        try:
+            return [t.strip() for t in self.page.locator(selector).all_inner_texts() if t.strip()]
+        except Exception:
+            return []
+
+
+@contextlib.contextmanager
+def start_run(profile: MerchantProfile, browser: Browser, gateway: MerchantGateway) -> Iterator[MerchantRun]:
+    """A fresh browser context on the profile's page, the gateway host answered by the sandbox when there is one."""
+    if gateway.reference_base:
+        profile = profile.expand(gateway.reference_base)
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    try:
+        if gateway.sandbox_url:
+            GatewayRouting(gateway.sandbox_url).install(context)
+        s = profile.selectors
+        probe = SubmissionProbe((s.card_number, s.expiry_year, s.expiry_month, s.first_name, s.last_name,
+                                 s.security_code)).install(context)
+        observer = PageObserver().install(context)
+        run = MerchantRun(profile, context, context.new_page(), probe, observer, GATEWAY_ORIGIN, gateway.control)
+        run.register_with_sandbox()
+        if gateway.reference_merchant:
+            run.prepare_reference_checkout(gateway.reference_merchant)
+        run.token_calls_before = len(run.control.token_calls(profile.aid)) if run.control else 0
+        yield run
+    finally:
+        context.close()
+
+
+def needs_reference_merchant(profile: MerchantProfile) -> bool:
+    return CHECKOUT_PLACEHOLDER in profile.url or MERCHANT_PLACEHOLDER in profile.url

@@ -1,0 +1,1 @@
+"""Merchant checkout pages, compliant and deliberately broken, for proving that the merchant checks bite."""
