@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+import string
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -28,7 +29,7 @@ _DIGIT_RUN = re.compile(
     rf"%[0-9A-Fa-f]{{2}}|\\u[0-9A-Fa-f]{{4}}|&#[xX]?[0-9A-Fa-f]+;"
     rf"|(?P<run>\d+(?:{CARD_SEPARATOR}{{1,3}}\d+)*)"
 )
-_RUN_PART = re.compile(rf"(?P<sep>{CARD_SEPARATOR}+)|(?P<digits>\d+)")
+_GROUP = re.compile(rf"(?P<sep>{CARD_SEPARATOR}+)|(?P<digits>\d+)")
 
 # A card-number label right before a digit run: only punctuation and quoting in between.
 _CARD_LABEL_BEFORE = re.compile(
@@ -36,17 +37,18 @@ _CARD_LABEL_BEFORE = re.compile(
     r"(?:[\s\"'\\:=\[\]>：]|%(?:2[027]|3[AaDd]|5[BbDd])|&quot;){0,12}\Z"
 )
 
-_SENSITIVE_KEY = (
-    r"[A-Za-z0-9_\-]*(?:token|access[_\-]?key|api[_\-]?key|secret|password|passwd"
+# Keys whose values are masked: card data and credentials, however the key is cased or joined.
+_SENSITIVE_KEY_NAME = re.compile(
+    r"(?i)[A-Za-z0-9_\-]*(?:token|access[_\-]?key|api[_\-]?key|secret|password|passwd"
     r"|card[_\-]?(?:number|num|no)|security[_\-]?code)"
     r"|cn|pan|cvv2?|cvc2?|csc|tkn"
 )
-_CARD_KEY = re.compile(r"(?i)(?:[A-Za-z0-9_\-]*card[_\-]?(?:number|num|no)|cn|pan)")
-_SENSITIVE_KEY_NAME = re.compile(rf"(?i)(?:{_SENSITIVE_KEY})")
-
-_QUOTE = r"(?:\\*[\"']|%22|%27)"
-_KEY_VALUE = re.compile(
-    rf"(?i)(?P<kq>{_QUOTE})?(?:(?<![A-Za-z0-9_\-])|(?<=%[0-9A-F]{{2}}))(?P<key>{_SENSITIVE_KEY})(?![A-Za-z0-9_\-])(?(kq)(?P=kq))"
+_CARD_KEY = re.compile(r"(?i)[A-Za-z0-9_\-]*card[_\-]?(?:number|num|no)|cn|pan")
+# Every sensitive key contains one of these; searching for them first keeps long texts fast.
+_KEY_HINT = re.compile(r"(?i)token|tkn|key|secret|passw|card|security|cn|pan|cv[vc]|csc")
+_KEY_CHARS = frozenset(string.ascii_letters + string.digits + "_-")
+_HEX = frozenset(string.hexdigits)
+_AFTER_KEY = re.compile(
     r"\s*(?P<sep>[:=]|%3[AaDd])\s*"
     r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*)\""
     r"|'(?P<sq>(?:[^'\\\n]|\\.)*)'"
@@ -56,6 +58,8 @@ _KEY_VALUE = re.compile(
 _ALREADY_MASKED = re.compile(r"\*+\d{0,4}")
 _JSON_LITERALS = {"null", "true", "false"}
 _MAX_PASSES = 8
+
+_Group = tuple[int, int, str]  # start, end, digits
 
 
 @dataclass(frozen=True)
@@ -96,21 +100,107 @@ def find_card_numbers(text: str) -> list[CardNumberSpan]:
     window must have at least three digits, so tables of small numbers are not taken for cards.
     """
     spans: list[CardNumberSpan] = []
-    for match in _DIGIT_RUN.finditer(text):
-        if match.group("run") is None:
-            continue
-        base = match.start("run")
-        groups = [
-            (base + part.start(), base + part.end(), part.group())
-            for part in _RUN_PART.finditer(match.group("run"))
-            if part.group("digits")
-        ]
-        labelled = bool(_CARD_LABEL_BEFORE.search(text, max(0, groups[0][0] - 64), groups[0][0]))
-        spans.extend(_spans_in_run(groups, labelled))
+    for groups in _digit_runs(text, PAN_MIN_DIGITS):
+        spans.extend(_spans_in_run(groups, _label_check(text, groups[0][0])))
     return spans
 
 
-def _spans_in_run(groups: list[tuple[int, int, str]], labelled: bool) -> list[CardNumberSpan]:
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Mask card numbers, the given secrets and the values of card or secret keys; idempotent."""
+    return _redact_fixpoint(text, _Secrets.of(secrets))
+
+
+def redact_json(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """A masked deep copy of a JSON-like value: values under card or secret keys, and every string."""
+    return _redact_value(value, _Secrets.of(secrets), None)
+
+
+def redact_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> dict[str, str]:
+    """A masked copy of HTTP headers: credentials and cookies always, everything else as text."""
+    known = _Secrets.of(secrets)
+    masked: dict[str, str] = {}
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered in ("authorization", "proxy-authorization"):
+            scheme, _, credentials = value.strip().partition(" ")
+            masked[name] = f"{scheme} {MASK}" if credentials else MASK
+        elif lowered == "cookie":
+            masked[name] = "; ".join(
+                f"{pair.partition('=')[0].strip()}={MASK}" for pair in value.split(";") if pair.strip()
+            )
+        elif lowered == "set-cookie":
+            cookies = _COOKIE_PAIR.sub(lambda m: f"{m.group('lead')}{m.group('name')}={MASK}", value)
+            masked[name] = _redact_fixpoint(cookies, known)
+        elif _SENSITIVE_KEY_NAME.fullmatch(name):
+            masked[name] = MASK if value else value
+        else:
+            masked[name] = _redact_fixpoint(value, known)
+    return masked
+
+
+_COOKIE_PAIR = re.compile(r"(?:^|(?<=,))(?P<lead>\s*)(?P<name>[^=;,\s]+)=(?P<value>[^;,]*)")
+
+
+@dataclass(frozen=True)
+class _Secrets:
+    """The secrets of a run, sorted by how they are searched."""
+
+    texts: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]  # variants (for a quick look), pattern
+    cards: tuple[str, ...]  # 13+ digits: masked however split or glued
+    codes: frozenset[str]  # shorter digits: masked as whole numbers only
+
+    @classmethod
+    def of(cls, secrets: Iterable[str]) -> _Secrets:
+        texts, cards, codes = [], [], set()
+        for secret in sorted({s.strip() for s in secrets if s and s.strip()}, key=len, reverse=True):
+            if set(secret) <= {"*"}:
+                continue
+            if secret.isascii() and secret.isdigit():
+                (cards.append(secret) if len(secret) >= PAN_MIN_DIGITS else codes.add(secret))
+                continue
+            # As written, percent-encoded (path or form style) and JSON-escaped.
+            variants = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret), json.dumps(secret)[1:-1]}
+            ordered = tuple(sorted(variants, key=len, reverse=True))
+            texts.append((ordered, re.compile("|".join(re.escape(v) for v in ordered))))
+        return cls(tuple(texts), tuple(cards), frozenset(codes))
+
+
+def _redact_fixpoint(text: str, secrets: _Secrets) -> str:
+    for _ in range(_MAX_PASSES):
+        masked = _redact_once(text, secrets)
+        if masked == text:
+            break
+        text = masked
+    return text
+
+
+def _redact_once(text: str, secrets: _Secrets) -> str:
+    for variants, pattern in secrets.texts:
+        if any(variant in text for variant in variants):
+            text = pattern.sub(MASK, text)
+    text = _mask_key_values(text)
+    return _mask_digits(text, secrets)
+
+
+def _digit_runs(text: str, min_chars: int = 1) -> Iterator[list[_Group]]:
+    """Digit groups joined by separators, as (start, end, digits) — runs shorter than min_chars skipped."""
+    for match in _DIGIT_RUN.finditer(text):
+        run = match.group("run")
+        if run is None or len(run) < min_chars:
+            continue
+        base = match.start("run")
+        yield [
+            (base + part.start(), base + part.end(), part.group())
+            for part in _GROUP.finditer(run)
+            if part.group("digits")
+        ]
+
+
+def _label_check(text: str, start: int) -> Callable[[], bool]:
+    return lambda: bool(_CARD_LABEL_BEFORE.search(text, max(0, start - 64), start))
+
+
+def _spans_in_run(groups: list[_Group], labelled: Callable[[], bool]) -> list[CardNumberSpan]:
     spans: list[CardNumberSpan] = []
     first = 0
     while first < len(groups):
@@ -127,135 +217,114 @@ def _spans_in_run(groups: list[tuple[int, int, str]], labelled: bool) -> list[Ca
                 plain = last
                 if luhn_valid(digits):
                     best = last
-        if best is None and first == 0 and labelled:
+        is_labelled = first == 0 and plain is not None and labelled()
+        if best is None and is_labelled:
             best = plain
         if best is None:
             first += 1
             continue
         joined = "".join(group[2] for group in groups[first : best + 1])
-        spans.append(
-            CardNumberSpan(
-                groups[first][0], groups[best][1], joined, luhn_valid(joined), labelled and first == 0
-            )
-        )
+        spans.append(CardNumberSpan(groups[first][0], groups[best][1], joined, luhn_valid(joined), is_labelled))
         first = best + 1
     return spans
 
 
-def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Mask card numbers, the given secrets and the values of card or secret keys; idempotent."""
-    return _redact_fixpoint(text, _secret_patterns(secrets))
-
-
-def redact_json(value: Any, secrets: Iterable[str] = ()) -> Any:
-    """A masked deep copy of a JSON-like value: values under card or secret keys, and every string."""
-    return _redact_value(value, _secret_patterns(secrets), None)
-
-
-def redact_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> dict[str, str]:
-    """A masked copy of HTTP headers: credentials and cookies always, everything else as text."""
-    patterns = _secret_patterns(secrets)
-    masked: dict[str, str] = {}
-    for name, value in headers.items():
-        lowered = name.lower()
-        if lowered in ("authorization", "proxy-authorization"):
-            scheme, _, credentials = value.strip().partition(" ")
-            masked[name] = f"{scheme} {MASK}" if credentials else MASK
-        elif lowered == "cookie":
-            masked[name] = "; ".join(
-                f"{pair.partition('=')[0].strip()}={MASK}" for pair in value.split(";") if pair.strip()
-            )
-        elif lowered == "set-cookie":
-            masked[name] = _redact_set_cookie(value, patterns)
-        elif _SENSITIVE_KEY_NAME.fullmatch(name):
-            masked[name] = MASK if value else value
-        else:
-            masked[name] = _redact_fixpoint(value, patterns)
-    return masked
-
-
-@dataclass(frozen=True)
-class _SecretPattern:
-    pattern: re.Pattern[str]
-    replacement: str
-
-
-def _secret_patterns(secrets: Iterable[str]) -> list[_SecretPattern]:
-    patterns: list[_SecretPattern] = []
-    for secret in sorted({s.strip() for s in secrets if s and s.strip()}, key=len, reverse=True):
-        if set(secret) <= {"*"}:
-            continue
-        if secret.isascii() and secret.isdigit():
-            patterns.append(_digit_secret_pattern(secret))
-            continue
-        # As written, percent-encoded (path or form style) and JSON-escaped.
-        variants = {
-            secret,
-            quote(secret, safe=""),
-            quote(secret),
-            quote_plus(secret),
-            json.dumps(secret)[1:-1],
-        }
-        alternatives = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
-        patterns.append(_SecretPattern(re.compile(alternatives), MASK))
-    return patterns
-
-
-def _digit_secret_pattern(secret: str) -> _SecretPattern:
-    if len(secret) >= PAN_MIN_DIGITS:
-        # A card given as a secret is masked however it is split and whatever digits surround it.
-        body = f"{CARD_SEPARATOR}{{0,3}}".join(secret)
-        return _SecretPattern(re.compile(body), mask_card_number(secret))
-    # A short code is only masked as a whole number, so "123" does not eat into "****1123".
-    return _SecretPattern(
-        re.compile(rf"(?:(?<![0-9])|(?<=%[0-9A-Fa-f]{{2}})){re.escape(secret)}(?![0-9])"), MASK
-    )
-
-
-def _redact_fixpoint(text: str, patterns: list[_SecretPattern]) -> str:
-    for _ in range(_MAX_PASSES):
-        masked = _redact_once(text, patterns)
-        if masked == text:
-            break
-        text = masked
-    return text
-
-
-def _redact_once(text: str, patterns: list[_SecretPattern]) -> str:
-    for secret in patterns:
-        text = secret.pattern.sub(secret.replacement, text)
-    text = _KEY_VALUE.sub(_mask_key_value, text)
-    return _mask_card_numbers(text)
-
-
-def _mask_card_numbers(text: str) -> str:
+def _mask_digits(text: str, secrets: _Secrets) -> str:
+    """One pass over the digit runs: given cards, card numbers, then given short codes."""
+    edits: list[tuple[int, int, str]] = []
+    min_chars = 1 if secrets.codes else PAN_MIN_DIGITS
+    for groups in _digit_runs(text, min_chars):
+        taken: list[tuple[int, int, str]] = []
+        if groups[-1][1] - groups[0][0] >= PAN_MIN_DIGITS:
+            taken += _known_cards_in_run(groups, secrets.cards)
+            for span in _spans_in_run(groups, _label_check(text, groups[0][0])):
+                if not _overlaps(taken, span.start, span.end):
+                    taken.append((span.start, span.end, mask_card_number(span.digits)))
+        for start, end, digits in groups:
+            # A short code is only masked as a whole number, so "123" does not eat into "****1123".
+            if digits in secrets.codes and not _overlaps(taken, start, end):
+                taken.append((start, end, MASK))
+        edits += taken
+    if not edits:
+        return text
     pieces: list[str] = []
     cursor = 0
-    for span in find_card_numbers(text):
-        pieces.append(text[cursor : span.start])
-        pieces.append(mask_card_number(span.digits))
-        cursor = span.end
+    for start, end, replacement in sorted(edits):
+        pieces += [text[cursor:start], replacement]
+        cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
 
 
-def _mask_key_value(match: re.Match[str]) -> str:
-    key = match.group("key")
-    for group in ("dq", "sq", "eq", "bare"):
+def _known_cards_in_run(groups: list[_Group], cards: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """A card given as a secret, masked however it is split and whatever digits surround it."""
+    if not cards:
+        return []
+    digits = "".join(group[2] for group in groups)
+    positions = [start + offset for start, _, part in groups for offset in range(len(part))]
+    found: list[tuple[int, int, str]] = []
+    for card in cards:
+        at = digits.find(card)
+        while at >= 0:
+            start, end = positions[at], positions[at + len(card) - 1] + 1
+            if not _overlaps(found, start, end):
+                found.append((start, end, mask_card_number(card)))
+            at = digits.find(card, at + len(card))
+    return found
+
+
+def _overlaps(taken: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    return any(start < t_end and t_start < end for t_start, t_end, _ in taken)
+
+
+def _mask_key_values(text: str) -> str:
+    """Mask the value after every card or secret key: JSON, form, query, repr, escaped or percent-encoded."""
+    pieces: list[str] = []
+    cursor = 0
+    search_from = 0
+    while hint := _KEY_HINT.search(text, search_from):
+        start, end = hint.start(), hint.end()
+        while start > cursor and text[start - 1] in _KEY_CHARS:
+            start -= 1
+        while end < len(text) and text[end] in _KEY_CHARS:
+            end += 1
+        search_from = end
+        if start >= 1 and text[start - 1] == "%" and set(text[start : start + 2]) <= _HEX:
+            start += 2  # the key follows an escape such as %22
+        key = text[start:end]
+        if not _SENSITIVE_KEY_NAME.fullmatch(key):
+            continue
+        quote_before = _quote_before(text, start)
+        after = end + len(quote_before) if quote_before and text.startswith(quote_before, end) else end
+        if after == end:
+            quote_before = ""
+        match = _AFTER_KEY.match(text, after)
+        if match is None:
+            continue
+        group = next(g for g in ("dq", "sq", "eq", "bare") if match.group(g) is not None)
         value = match.group(group)
-        if value is not None:
-            break
-    masked = _mask_value(key, value)
-    if masked == value:
-        return match.group(0)
-    start, end = match.span(group)
-    offset = match.start()
-    whole = match.group(0)
-    kq = match.group("kq")
-    if group == "bare" and kq and match.group("sep") in (":", "%3A", "%3a"):
-        # Keep JSON valid: a number under a card key becomes a quoted mask.
-        masked = f"{kq}{masked}{kq}"
-    return whole[: start - offset] + masked + whole[end - offset :]
+        masked = _mask_value(key, value)
+        search_from = max(search_from, match.end())
+        if masked == value:
+            continue
+        if group == "bare" and quote_before and match.group("sep").lower() in (":", "%3a"):
+            masked = f"{quote_before}{masked}{quote_before}"  # keeps JSON valid: a number becomes a string
+        pieces += [text[cursor : match.start(group)], masked]
+        cursor = match.end(group)
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _quote_before(text: str, start: int) -> str:
+    """The quote a key opens with: ", ', an escaped one (\\"), %22 or %27; "" for none."""
+    if text[max(0, start - 3) : start] in ("%22", "%27"):
+        return text[start - 3 : start]
+    if start == 0 or text[start - 1] not in "\"'":
+        return ""
+    at = start - 1
+    while at > 0 and text[at - 1] == "\\":
+        at -= 1
+    return text[at:start]
 
 
 def _mask_value(key: str, value: str) -> str:
@@ -267,18 +336,18 @@ def _mask_value(key: str, value: str) -> str:
     return MASK
 
 
-def _redact_value(value: Any, patterns: list[_SecretPattern], sensitive_key: str | None) -> Any:
+def _redact_value(value: Any, secrets: _Secrets, sensitive_key: str | None) -> Any:
     if isinstance(value, Mapping):
         return {
-            (_redact_fixpoint(k, patterns) if isinstance(k, str) else k): _redact_value(
-                v, patterns, k if isinstance(k, str) and _SENSITIVE_KEY_NAME.fullmatch(k) else sensitive_key
+            (_redact_fixpoint(k, secrets) if isinstance(k, str) else k): _redact_value(
+                v, secrets, k if isinstance(k, str) and _SENSITIVE_KEY_NAME.fullmatch(k) else sensitive_key
             )
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_redact_value(item, patterns, sensitive_key) for item in value]
+        return [_redact_value(item, secrets, sensitive_key) for item in value]
     if isinstance(value, tuple):
-        return tuple(_redact_value(item, patterns, sensitive_key) for item in value)
+        return tuple(_redact_value(item, secrets, sensitive_key) for item in value)
     if value is None or isinstance(value, bool):
         return value
     if sensitive_key is not None:
@@ -289,15 +358,9 @@ def _redact_value(value: Any, patterns: list[_SecretPattern], sensitive_key: str
         digits = str(abs(value))
         if PAN_MIN_DIGITS <= len(digits) <= PAN_MAX_DIGITS and luhn_valid(digits):
             return mask_card_number(digits)
+        if digits in secrets.codes or digits in secrets.cards:
+            return MASK if digits in secrets.codes else mask_card_number(digits)
         return value
     if isinstance(value, float):
         return value
-    return _redact_fixpoint(value if isinstance(value, str) else str(value), patterns)
-
-
-_COOKIE_PAIR = re.compile(r"(?:^|(?<=,))(?P<lead>\s*)(?P<name>[^=;,\s]+)=(?P<value>[^;,]*)")
-
-
-def _redact_set_cookie(value: str, patterns: list[_SecretPattern]) -> str:
-    masked = _COOKIE_PAIR.sub(lambda m: f"{m.group('lead')}{m.group('name')}={MASK}", value)
-    return _redact_fixpoint(masked, patterns)
+    return _redact_fixpoint(value if isinstance(value, str) else str(value), secrets)

@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,11 +120,8 @@ def _justify(inventory: Path) -> None:
     load_inventory(inventory)  # raises if a placeholder is left
 
 
-@pytest.fixture(scope="module")
-def bite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BiteRun]:
-    if not MERCHANT_STEPS.exists():
-        pytest.skip("the merchant checks (steps/test_merchant_page.py) are not there yet: nothing to bite.")
-    folder = tmp_path_factory.mktemp("merchant-bite")
+def _bite(folder: Path) -> BiteRun:
+    """Approve the pages' baselines, run every merchant check on every page in one pytest run, read the verdict."""
     with serve_merchant_pages() as pages:
         profiles = _write_profiles(pages, folder / "profiles")
         approve = [arg for name, path in profiles.items() if _approves_itself(name)
@@ -142,7 +138,7 @@ def bite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BiteRun]:
         assert verdict_file.exists(), f"no merchant-verdict.json was written:\n{done.stdout[-4000:]}"
         verdict = json.loads(verdict_file.read_text(encoding="utf-8"))
         by_name = {Path(entry["profile"]).stem: entry for entry in verdict["profiles"]}
-        yield BiteRun(pages, by_name, received(pages))
+        return BiteRun(pages, by_name, received(pages))
 
 
 def _mentions(message: str, word: str) -> bool:
@@ -161,8 +157,75 @@ def _failed(profile: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _shown(checks: list[dict[str, Any]]) -> str:
-    return "\n".join(f"  {c['check']} [{c['status']}] {c.get('scenario', '')}: {' | '.join(c['messages'])}"
-                     for c in checks)
+    return "".join(f"\n    {c['check']} [{c['status']}] {c.get('scenario', '').split('::')[-1]}: "
+                   f"{' | '.join(c['messages'])}" for c in checks)
+
+
+def _sent_by(entries: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    return [entry for entry in entries if f"/{name}/" in entry.get("referer", "")]
+
+
+def _purchases(run: BiteRun, name: str) -> list[dict[str, Any]]:
+    return [purchase for purchase in run.received["purchases"] if purchase["variant"] == name]
+
+
+def compliant_problems(run: BiteRun, name: str) -> list[str]:
+    profile = run.verdicts[name]
+    problems = []
+    if _failed(profile) or profile["verdict"] != "pass":
+        problems.append(f"{name} is compliant but its verdict is {profile['verdict']}:{_shown(profile['checks'])}")
+    purchases = _purchases(run, name)
+    if not purchases:
+        problems.append(f"{name}: the shop's server never received the form")
+    for purchase in purchases:
+        if not purchase["fields"].get("tkn") or any(v for k, v in purchase["fields"].items() if k != "tkn"):
+            problems.append(f"{name}: the shop's server received {purchase['fields']}, not a token alone")
+    return problems
+
+
+def broken_problems(run: BiteRun, name: str) -> list[str]:
+    expected = EXPECTED[name]
+    profile = run.verdicts[name]
+    about = f"{name} ({VARIANTS[name].defect})"
+    words = [word.replace(PAGES_PLACEHOLDER, run.pages) for word in expected.words]
+    failed = _failed(profile)
+    if expected.check not in failed or profile["verdict"] != "fail":
+        return [f"{about} did not fail {expected.check}:{_shown(profile['checks'])}"]
+    problems = []
+    worded = [check for check in failed[expected.check]
+              if any(all(_mentions(message, word) for word in words) for message in check["messages"])]
+    if not worded:
+        problems.append(f"{about}: no {expected.check} message mentions {words}:{_shown(failed[expected.check])}")
+    let_pass = [check for check in profile["checks"]
+                if check["check"] == expected.check and check["status"] not in ("fail", "skipped")]
+    if let_pass:
+        problems.append(f"{about}: a scenario of {expected.check} let it pass:{_shown(let_pass)}")
+    stray = sorted(set(failed) - {expected.check} - expected.may_also_fail)
+    if stray:
+        problems.append(f"{about}: the defect also tripped {stray}:{_shown(profile['checks'])}")
+    return problems
+
+
+def misbehaviour_problems(run: BiteRun) -> list[str]:
+    """The broken pages really did what they are accused of, as the shop's own server saw it."""
+    problems = []
+    for name, endpoint in (("analytics-leak", "collect"), ("beacon-leak", "beacon")):
+        if not any(TEST_CARD in entry["body"] for entry in _sent_by(run.received[endpoint], name)):
+            problems.append(f"{name}: /{endpoint} never received the card: {run.received[endpoint]}")
+        others = [entry for entry in run.received[endpoint] if not _sent_by([entry], name)]
+        if others:
+            problems.append(f"/{endpoint} was also sent to by other pages: {others}")
+    for name in ("not-cleared", "cleared-after-submit"):
+        if not any(p["fields"].get("cn") == TEST_CARD for p in _purchases(run, name)):
+            problems.append(f"{name}: the card never reached the shop's server: {_purchases(run, name)}")
+    if not any(f"cn={TEST_CARD}" in p["referer"] for p in _purchases(run, "url-leak")):
+        problems.append(f"url-leak: the card was never in the page's URL: {_purchases(run, 'url-leak')}")
+    if not any(not p["fields"].get("tkn") for p in _purchases(run, "submits-on-error")):
+        problems.append(f"submits-on-error: never submitted without a token: {_purchases(run, 'submits-on-error')}")
+    for name, path in (("foreign-tokenizer", FOREIGN_CPTOKEN_PATH), ("unapproved-script", WIDGET_PATH)):
+        if not [entry for entry in _sent_by(run.received["static"], name) if entry["path"] == path]:
+            problems.append(f"{name}: {path} was never loaded: {run.received['static']}")
+    return problems
 
 
 def test_every_variant_has_an_expectation() -> None:
@@ -171,72 +234,19 @@ def test_every_variant_has_an_expectation() -> None:
     assert {expected.check for expected in EXPECTED.values()} == ALL_CHECKS
 
 
-def test_every_profile_ran_every_check(bite: BiteRun) -> None:
-    assert set(bite.verdicts) == set(VARIANTS)
-    for name, profile in bite.verdicts.items():
-        assert {check["check"] for check in profile["checks"]} == ALL_CHECKS, name
-
-
-@pytest.mark.parametrize("name", COMPLIANT)
-def test_a_compliant_page_passes_every_check(bite: BiteRun, name: str) -> None:
-    profile = bite.verdicts[name]
-    assert not _failed(profile), f"{name} is compliant but failed:\n{_shown(profile['checks'])}"
-    assert profile["verdict"] == "pass"
-    purchases = [p for p in bite.received["purchases"] if p["variant"] == name]
-    assert purchases, f"{name}: the shop's server never received the form"
-    for purchase in purchases:
-        card_fields = {k: v for k, v in purchase["fields"].items() if k != "tkn"}
-        assert not any(card_fields.values()), purchase
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_a_broken_page_fails_the_check_its_defect_is_about(bite: BiteRun, name: str) -> None:
-    expected = EXPECTED[name]
-    profile = bite.verdicts[name]
-    words = [word.replace(PAGES_PLACEHOLDER, bite.pages) for word in expected.words]
-    failed = _failed(profile)
-    assert profile["verdict"] == "fail"
-    assert expected.check in failed, (
-        f"{name} ({VARIANTS[name].defect}) did not fail {expected.check}:\n{_shown(profile['checks'])}")
-    worded = [c for c in failed[expected.check]
-              if any(all(_mentions(message, word) for word in words) for message in c["messages"])]
-    assert worded, f"{name}: no {expected.check} message mentions {words}:\n{_shown(failed[expected.check])}"
-    ran = [c for c in profile["checks"] if c["check"] == expected.check and c["status"] != "skipped"]
-    passed = [c for c in ran if c["status"] != "fail"]
-    assert not passed, f"{name}: a scenario of {expected.check} let it pass:\n{_shown(passed)}"
-    stray = set(failed) - {expected.check} - expected.may_also_fail
-    assert not stray, f"{name}: the defect also tripped {sorted(stray)}:\n{_shown(profile['checks'])}"
-
-
-def _from(entries: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
-    return [e for e in entries if f"/{name}/" in e.get("referer", "")]
-
-
-@pytest.mark.parametrize(("name", "endpoint"), [("analytics-leak", "collect"), ("beacon-leak", "beacon")])
-def test_a_leaking_page_really_sent_the_card(bite: BiteRun, name: str, endpoint: str) -> None:
-    sent = _from(bite.received[endpoint], name)
-    assert any(TEST_CARD in entry["body"] for entry in sent), bite.received[endpoint]
-    assert not [e for e in bite.received[endpoint] if not _from([e], name)], "another page sent to it too"
-
-
-@pytest.mark.parametrize("name", ["not-cleared", "cleared-after-submit"])
-def test_an_uncleared_card_really_reached_the_shops_server(bite: BiteRun, name: str) -> None:
-    purchases = [p for p in bite.received["purchases"] if p["variant"] == name]
-    assert any(p["fields"].get("cn") == TEST_CARD for p in purchases), purchases
-
-
-def test_the_url_leak_really_put_the_card_in_the_page_url(bite: BiteRun) -> None:
-    purchases = [p for p in bite.received["purchases"] if p["variant"] == "url-leak"]
-    assert any(f"cn={TEST_CARD}" in p["referer"] for p in purchases), purchases
-
-
-def test_the_page_that_ignores_errors_really_submitted_without_a_token(bite: BiteRun) -> None:
-    purchases = [p for p in bite.received["purchases"] if p["variant"] == "submits-on-error"]
-    assert any(not p["fields"].get("tkn") for p in purchases), purchases
-
-
-@pytest.mark.parametrize(("name", "path"), [("foreign-tokenizer", FOREIGN_CPTOKEN_PATH),
-                                            ("unapproved-script", WIDGET_PATH)])
-def test_the_extra_script_was_really_loaded_from_the_shop(bite: BiteRun, name: str, path: str) -> None:
-    loaded = {(entry["path"], name) for entry in bite.received["static"] if _from([entry], name)}
-    assert (path, name) in loaded, bite.received["static"]
+def test_each_check_fails_its_broken_page_and_passes_the_compliant_ones(tmp_path: Path) -> None:
+    # One test, not one per variant: the run takes minutes and must happen once, whatever xdist does.
+    if not MERCHANT_STEPS.exists():
+        pytest.skip("the merchant checks (steps/test_merchant_page.py) are not there yet: nothing to bite.")
+    run = _bite(tmp_path)
+    problems = [f"{name}: no verdict" for name in VARIANTS if name not in run.verdicts]
+    for name, profile in run.verdicts.items():
+        ran = {check["check"] for check in profile["checks"]}
+        if ran != ALL_CHECKS:
+            problems.append(f"{name}: ran {sorted(ran)}, not every check")
+    for name in COMPLIANT:
+        problems += compliant_problems(run, name) if name in run.verdicts else []
+    for name in sorted(EXPECTED):
+        problems += broken_problems(run, name) if name in run.verdicts else []
+    problems += misbehaviour_problems(run)
+    assert not problems, "\n".join(problems)
