@@ -57,7 +57,7 @@ _AFTER_KEY = re.compile(
 )
 _ALREADY_MASKED = re.compile(r"\*+\d{0,4}")
 _JSON_LITERALS = {"null", "true", "false"}
-_MAX_PASSES = 8
+_MAX_PASSES = 1
 
 _Group = tuple[int, int, str]  # start, end, digits
 
@@ -155,13 +155,21 @@ class _Secrets:
         for secret in sorted({s.strip() for s in secrets if s and s.strip()}, key=len, reverse=True):
             if set(secret) <= {"*"}:
                 continue
-            if secret.isascii() and secret.isdigit():
-                (cards.append(secret) if len(secret) >= PAN_MIN_DIGITS else codes.add(secret))
-                continue
-            # As written, percent-encoded (path or form style) and JSON-escaped.
-            variants = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret), json.dumps(secret)[1:-1]}
-            ordered = tuple(sorted(variants, key=len, reverse=True))
-            texts.append((ordered, re.compile("|".join(re.escape(v) for v in ordered))))
+            if secret.isascii() and secret.isdigit() and len(secret) >= PAN_MIN_DIGITS:
+                cards.append(secret)
+            elif secret.isascii() and secret.isdigit():
+                codes.add(secret)
+            else:
+                # As written, percent-encoded (path or form style) and JSON-escaped.
+                variants = {
+                    secret,
+                    quote(secret, safe=""),
+                    quote(secret),
+                    quote_plus(secret),
+                    json.dumps(secret)[1:-1],
+                }
+                ordered = tuple(sorted(variants, key=len, reverse=True))
+                texts.append((ordered, re.compile("|".join(re.escape(v) for v in ordered))))
         return cls(tuple(texts), tuple(cards), frozenset(codes))
 
 
@@ -224,7 +232,9 @@ def _spans_in_run(groups: list[_Group], labelled: Callable[[], bool]) -> list[Ca
             first += 1
             continue
         joined = "".join(group[2] for group in groups[first : best + 1])
-        spans.append(CardNumberSpan(groups[first][0], groups[best][1], joined, luhn_valid(joined), is_labelled))
+        spans.append(
+            CardNumberSpan(groups[first][0], groups[best][1], joined, luhn_valid(joined), is_labelled)
+        )
         first = best + 1
     return spans
 
@@ -356,11 +366,11 @@ def _redact_value(value: Any, secrets: _Secrets, sensitive_key: str | None) -> A
         return MASK
     if isinstance(value, int):
         digits = str(abs(value))
-        if PAN_MIN_DIGITS <= len(digits) <= PAN_MAX_DIGITS and luhn_valid(digits):
+        if digits in secrets.cards or (
+            PAN_MIN_DIGITS <= len(digits) <= PAN_MAX_DIGITS and luhn_valid(digits)
+        ):
             return mask_card_number(digits)
-        if digits in secrets.codes or digits in secrets.cards:
-            return MASK if digits in secrets.codes else mask_card_number(digits)
-        return value
+        return MASK if digits in secrets.codes else value
     if isinstance(value, float):
         return value
     return _redact_fixpoint(value if isinstance(value, str) else str(value), secrets)

@@ -1,0 +1,43 @@
+"""Scrubbing what lands under reports/: card data masked, JSON and traces still readable."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from harness.evidence import scrub_text_files, scrub_trace
+
+CARD = "4444333322221111"
+
+
+def test_result_files_lose_card_numbers_but_keep_their_numbers(tmp_path: Path) -> None:
+    result = {"name": f"pays with {CARD}", "start": 1764262784615, "stop": 1764262786020,
+              "statusDetails": {"message": f"input #cn still held '{CARD}'"}}
+    (tmp_path / "x-result.json").write_text(json.dumps(result))
+    (tmp_path / "log.txt").write_text(f"card 4444 3333 2222 1111 and code 987\n")
+    (tmp_path / "shot.png").write_bytes(b"\x89PNG" + CARD.encode())
+    changed = scrub_text_files(tmp_path, ("987",))
+    assert changed == 2
+    scrubbed = json.loads((tmp_path / "x-result.json").read_text())
+    assert CARD not in json.dumps(scrubbed) and "****1111" in scrubbed["name"]
+    assert scrubbed["start"] == 1764262784615 and isinstance(scrubbed["stop"], int)
+    log = (tmp_path / "log.txt").read_text()
+    assert "4444 3333 2222 1111" not in log and "987" not in log
+    assert (tmp_path / "shot.png").read_bytes().endswith(CARD.encode())  # binaries are left as they are
+
+
+def test_traces_are_rewritten_with_card_data_masked(tmp_path: Path) -> None:
+    trace = tmp_path / "trace.zip"
+    with zipfile.ZipFile(trace, "w") as archive:
+        archive.writestr("trace.trace", json.dumps({"type": "input", "value": CARD, "wallTime": 1764262784615}) + "\n")
+        archive.writestr("resources/page.html", f"<input id=cn value='{CARD}'>")
+        archive.writestr("resources/shot.jpeg", b"\xff\xd8binary")
+    scrubbed = scrub_trace(trace)
+    assert not trace.exists()
+    with zipfile.ZipFile(scrubbed) as archive:
+        names = archive.namelist()
+        text = archive.read("trace.trace").decode() + archive.read("resources/page.html").decode()
+        assert archive.read("resources/shot.jpeg") == b"\xff\xd8binary"
+    assert sorted(names) == ["resources/page.html", "resources/shot.jpeg", "trace.trace"]
+    assert CARD not in text and json.loads(text.splitlines()[0])["wallTime"] == 1764262784615

@@ -1,0 +1,34 @@
+"""The files Allure reads beside the results, and that failure messages land in the right category."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import catalogue
+from harness.outcome_check import failure_message
+from harness.report_files import categories, write_report_files
+
+
+def category_of(message: str) -> str | None:
+    for category in categories():
+        if re.match(category["messageRegex"], message):
+            return category["name"]
+    return None
+
+
+def test_code_failures_land_in_their_family_and_exposures_in_their_own() -> None:
+    assert category_of(failure_message(catalogue.outcome("3401", "api"), ["x"])) == "api — individual codes"
+    assert category_of("[api:payment ER584] error.code 'ER585'") == "api — payment codes"
+    assert category_of("card data exposed: input #cn still held '****1111'") == "card data exposed"
+    assert category_of("the billing API at http://x did not answer (ConnectError)") == (
+        "environment / target unreachable")
+
+
+def test_environment_executor_and_categories_are_written(tmp_path: Path) -> None:
+    write_report_files(tmp_path, {"name": "sandbox", "api_base": "http://127.0.0.1:1"}, "executable: /usr/bin/x")
+    env = (tmp_path / "environment.properties").read_text()
+    assert "target=sandbox" in env and "browser=executable: /usr/bin/x" in env
+    assert json.loads((tmp_path / "executor.json").read_text())["name"]
+    assert len(json.loads((tmp_path / "categories.json").read_text())) == len(categories())
