@@ -15,7 +15,7 @@ def test_result_files_lose_card_numbers_but_keep_their_numbers(tmp_path: Path) -
     result = {"name": f"pays with {CARD}", "start": 1764262784615, "stop": 1764262786020,
               "statusDetails": {"message": f"input #cn still held '{CARD}'"}}
     (tmp_path / "x-result.json").write_text(json.dumps(result))
-    (tmp_path / "log.txt").write_text(f"card 4444 3333 2222 1111 and code 987\n")
+    (tmp_path / "log.txt").write_text("card 4444 3333 2222 1111 and code 987\n")
     (tmp_path / "shot.png").write_bytes(b"\x89PNG" + CARD.encode())
     changed = scrub_text_files(tmp_path, ("987",))
     assert changed == 2
