@@ -1,11 +1,4 @@
-"""Mask card numbers, security codes and secrets in everything the harness writes into reports.
-
-What is searched: plain text, JSON, form and query strings, and percent-encoded text. What is
-not: base64, compressed or other binary payloads, HTML entities and JSON ``\\uXXXX`` escapes of
-digits, and card numbers glued to further digits (a run longer than 19 digits) unless the card
-is given as a secret. Pass the test cards, security codes, access keys and tokens of a run as
-``secrets`` so they are masked wherever and however they appear.
-"""
+"""Mask card numbers, security codes and secrets in everything the harness writes into reports."""
 
 from __future__ import annotations
 
@@ -106,7 +99,14 @@ def find_card_numbers(text: str) -> list[CardNumberSpan]:
 
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Mask card numbers, the given secrets and the values of card or secret keys; idempotent."""
+    """Mask card numbers, the given secrets and the values of card or secret keys; idempotent.
+
+    Searched: plain text, JSON (also escaped inside JSON), form and query strings, percent-encoded
+    text. Not searched: base64, compressed or other binary payloads, HTML entities and ``\\uXXXX``
+    escapes of digits, and card numbers glued to further digits (a run of more than 19) — unless
+    the card is given as a secret. Pass a run's test cards, security codes, access keys and tokens
+    as ``secrets`` so they are masked wherever and however they appear.
+    """
     return _redact_fixpoint(text, _Secrets.of(secrets))
 
 
@@ -246,7 +246,7 @@ def _mask_digits(text: str, secrets: _Secrets) -> str:
     for groups in _digit_runs(text, min_chars):
         taken: list[tuple[int, int, str]] = []
         if groups[-1][1] - groups[0][0] >= PAN_MIN_DIGITS:
-            pass
+            taken += _known_cards_in_run(groups, secrets.cards)
             for span in _spans_in_run(groups, _label_check(text, groups[0][0])):
                 if not _overlaps(taken, span.start, span.end):
                     taken.append((span.start, span.end, mask_card_number(span.digits)))
