@@ -35,7 +35,7 @@ def pages() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def http(pages: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=pages, timeout=10) as client:
+    with httpx.Client(base_url=pages, timeout=10, trust_env=False) as client:
         yield client
 
 

@@ -476,4 +476,4 @@ def serve_merchant_pages(host: str = "127.0.0.1") -> Iterator[str]:
 
 def received(base_url: str) -> dict[str, list[dict[str, Any]]]:
     """What the site's server side has been sent so far: purchases, /collect, /beacon, static scripts."""
-    return httpx.get(f"{base_url}/_received", timeout=10).json()
+    return httpx.get(f"{base_url}/_received", timeout=10, trust_env=False).json()
