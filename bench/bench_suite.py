@@ -35,8 +35,23 @@ SCENARIO = ("steps/test_custom_mode.py::"
 
 
 def load() -> str:
+    """The load average, and how many pytest or Chromium processes of others are running."""
     one, five, _ = os.getloadavg()
-    return f"load {one:.2f} (1 min) / {five:.2f} (5 min)"
+    others = len(other_test_processes())
+    return f"load {one:.2f} (1 min) / {five:.2f} (5 min), {others} other test process(es)"
+
+
+def other_test_processes() -> list[int]:
+    # Called between measurements, when this benchmark has no child running: every match is someone else's.
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if int(entry.name) != os.getpid() and (b"pytest" in command or b"chromium" in command):
+            found.append(int(entry.name))
+    return found
 
 
 def machine() -> str:
@@ -61,22 +76,23 @@ def suite_wall_time(workers: int | None, runs: int) -> None:
     seconds, outcomes = [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
-            command = [sys.executable, "-m", "pytest", "steps", "-p", "no:cacheprovider", "-q",
+            parallel = ["-n", str(workers)] if workers else []
+            command = [sys.executable, "-m", "pytest", "steps", "-p", "no:cacheprovider", "-q", *parallel,
                        "--alluredir", f"{tmp}/allure-results", "--reports-dir", f"{tmp}/reports"]
-            if workers:
-                command[5:5] = ["-n", str(workers)]
             before = load()
             started = time.perf_counter()
             done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
             seconds.append(time.perf_counter() - started)
-            summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1].strip("= ")
+            summary = next((line.strip("= ") for line in reversed(done.stdout.splitlines())
+                            if re.search(r"\d+ (passed|failed|skipped|error)", line)), "(no summary line)")
             outcomes.append(f"{summary} [exit {done.returncode}; {before} before]")
     print(median_line(f"suite {label}", seconds))
     for outcome in outcomes:
         print(f"    {outcome}")
 
 
-def harness_scenario_seconds(runs: int, alluredir: bool) -> tuple[list[float], dict[str, float]]:
+def harness_scenario_runs(runs: int, alluredir: bool) -> list[dict]:
+    """The recorded runs ({outcome, setup, call, teardown} in seconds) without the first and the last."""
     with tempfile.TemporaryDirectory() as tmp:
         timings = Path(tmp) / "timings.json"
         env = {**os.environ, "BENCH_REPEAT": str(runs + 2), "BENCH_TIMINGS": str(timings),
@@ -93,8 +109,11 @@ def harness_scenario_seconds(runs: int, alluredir: bool) -> tuple[list[float], d
     failed = [r for r in recorded if r["outcome"] != "passed"]
     if failed:
         print(f"  note: {len(failed)} harness run(s) did not pass; their times are included")
-    phases = {phase: statistics.median(r[phase] for r in recorded) for phase in ("setup", "call", "teardown")}
-    return [r["setup"] + r["call"] + r["teardown"] for r in recorded], phases
+    return recorded
+
+
+def total(run: dict) -> float:
+    return run["setup"] + run["call"] + run["teardown"]
 
 
 def bare_scenario_seconds(runs: int) -> list[float]:
@@ -108,7 +127,10 @@ def bare_scenario_seconds(runs: int) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     command = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     command.add_argument("--suite-runs", type=int, default=1, help="repetitions of each suite run (1-3)")
-    command.add_argument("--scenario-runs", type=int, default=20, help="measured runs of the one scenario")
+    command.add_argument("--scenario-runs", type=int, default=10,
+                         help="measured runs of the one scenario per round (default 10)")
+    command.add_argument("--rounds", type=int, default=2,
+                         help="rounds of bare, harness, harness with Allure (interleaved against load drift)")
     command.add_argument("--skip-suite", action="store_true", help="only the per-scenario comparison")
     args = command.parse_args(argv)
 
@@ -122,14 +144,22 @@ def main(argv: list[str] | None = None) -> int:
 
     n = args.scenario_runs
     print(f"\n(b) one scenario: custom mode success ({SCENARIO.split('::')[1]})")
-    print(f"    harness: {n + 2} repetitions in one pytest session, first and last dropped, "
+    print(f"    {args.rounds} round(s), each: bare, harness, harness with --alluredir, in that order")
+    print(f"    harness: {n + 2} repetitions per pytest session, first and last dropped, "
           "each = setup + call + teardown (pytest report durations)")
     print(f"    bare: {n + 1} iterations of bench/bare_custom_mode.py, first dropped, each = wall time "
           "of the iteration; sandbox and browser started once in both")
-    print(f"    {load()} before")
-    bare = bare_scenario_seconds(n)
-    harness, phases = harness_scenario_seconds(n, alluredir=False)
-    harness_allure, _ = harness_scenario_seconds(n, alluredir=True)
+    bare: list[float] = []
+    harness_runs: list[dict] = []
+    harness_allure: list[float] = []
+    for round_number in range(1, args.rounds + 1):
+        print(f"    round {round_number}: {load()} before")
+        bare += bare_scenario_seconds(n)
+        harness_runs += harness_scenario_runs(n, alluredir=False)
+        harness_allure += [total(run) for run in harness_scenario_runs(n, alluredir=True)]
+    harness = [total(run) for run in harness_runs]
+    phases = {phase: statistics.median(run[phase] for run in harness_runs)
+              for phase in ("setup", "call", "teardown")}
     print(median_line("bare Playwright + httpx", bare))
     print(median_line("harness, no --alluredir", harness))
     print(f"    phases (median): setup {phases['setup']:.3f} s, call {phases['call']:.3f} s, "

@@ -10,9 +10,10 @@ VENDOR_SECURITY_CODE = "123"
 
 
 def next_year_expiry(today: date | None = None) -> str:
-    """An expiry (YYMM) safely in the future: December of next year."""
+    """An expiry (YYMM) a year ahead: the vendor's test card takes any expiry from this month on, and a
+    year ahead cannot run out mid-run."""
     today = today or date.today()
-    return f"{(today.year + 1) % 100:02d}12"
+    return f"{(today.year + 1) % 100:02d}{today.month:02d}"
 
 
 def last_month_expiry(today: date | None = None) -> str:

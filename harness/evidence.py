@@ -12,10 +12,11 @@ import allure
 from playwright.sync_api import Page
 
 from harness.billing_api import ApiExchange
+from harness.merchant_profile import Selectors
 from harness.redaction import redact_json, redact_text
 
 # Inputs that may hold card data: masked in every screenshot, whatever they hold at that moment.
-CARD_INPUT_SELECTORS = ("#cn", "#ed_year", "#ed_month", "#fn", "#ln", "#cvv")
+CARD_INPUT_SELECTORS = Selectors().card_inputs()
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".zip", ".webm"}
 
 

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from harness.cards import VENDOR_SECURITY_CODE, VENDOR_TEST_CARD, next_year_expiry
 from harness.redaction import luhn_valid, mask_card_number
 
 MERCHANT_PLACEHOLDER = "{merchant}"
 # The reference merchant's checkout id, created by the harness for each run (its example profiles only).
 CHECKOUT_PLACEHOLDER = "{checkout}"
 PLACEHOLDERS = (MERCHANT_PLACEHOLDER, CHECKOUT_PLACEHOLDER)
-VENDOR_TEST_CARD = "4444333322221111"
-VENDOR_TEST_SECURITY_CODE = "123"
 MODES = ("popup", "custom")
 ACTIONS = ("goto", "click", "fill", "wait_for")
 HOLDER_NAME_MAX = 50
@@ -75,6 +74,11 @@ class Selectors:
     card_frame: str = "#CARD_INPUT_FORM iframe"
     purchase: str = "#purchase"
 
+    def card_inputs(self) -> tuple[str, ...]:
+        """Every input of the merchant page that may hold card data, in the order a customer fills them."""
+        return (self.card_number, self.expiry_year, self.expiry_month, self.first_name, self.last_name,
+                self.security_code)
+
 
 @dataclass(frozen=True)
 class SuccessCriteria:
@@ -99,8 +103,8 @@ class Cards:
     """The test card typed into the page; expiry is YYMM."""
 
     success: str = VENDOR_TEST_CARD
-    security_code: str = VENDOR_TEST_SECURITY_CODE
-    expiry: str = field(default_factory=lambda: _next_year_expiry(dt.date.today()))
+    security_code: str = VENDOR_SECURITY_CODE
+    expiry: str = field(default_factory=lambda: next_year_expiry(dt.date.today()))
     holder_first: str = "TARO"
     holder_last: str = "YAMADA"
 
@@ -207,11 +211,6 @@ def _is_http_url(value: str) -> bool:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _next_year_expiry(today: dt.date) -> str:
-    """The vendor's test card takes any expiry from this month on; a year ahead cannot run out mid-run."""
-    return f"{(today.year + 1) % 100:02d}{today.month:02d}"
 
 
 def _describe(value: Any) -> str:
@@ -440,7 +439,7 @@ class _Checker:
         return Cards(**chosen)
 
     def expiry(self, table: Mapping[str, Any], today: dt.date) -> str:
-        next_year = _next_year_expiry(today)
+        next_year = next_year_expiry(today)
         expiry = self.text(table, "expiry", "cards.expiry")
         if expiry is None or expiry == "auto":
             return next_year

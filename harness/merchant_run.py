@@ -193,9 +193,7 @@ def start_run(profile: MerchantProfile, browser: Browser, gateway: MerchantGatew
     try:
         if gateway.sandbox_url:
             GatewayRouting(gateway.sandbox_url).install(context)
-        s = profile.selectors
-        probe = SubmissionProbe((s.card_number, s.expiry_year, s.expiry_month, s.first_name, s.last_name,
-                                 s.security_code)).install(context)
+        probe = SubmissionProbe(profile.selectors.card_inputs()).install(context)
         observer = PageObserver().install(context)
         run = MerchantRun(profile, context, context.new_page(), probe, observer, GATEWAY_ORIGIN, gateway.control)
         run.register_with_sandbox()
