@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,12 +60,13 @@ def choose_browser(playwright: Playwright, browser_path: str | None = None,
     )
 
 
-def launch_browser(playwright: Playwright, choice: BrowserChoice, headless: bool = True) -> Browser:
-    """Start (or connect to) the chosen browser."""
+def launch_browser(playwright: Playwright, choice: BrowserChoice, headless: bool = True,
+                   extra_args: Sequence[str] = ()) -> Browser:
+    """Start (or connect to) the chosen browser; extra_args are added to Chromium's command line."""
     if choice.kind == "remote":
         return playwright.chromium.connect(choice.location)
     executable = None if choice.kind == "playwright" else choice.location
-    args = list(QUIET_ARGS)
+    args = [*QUIET_ARGS, *extra_args]
     if os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to start its sandbox as root (CI runs as root)
     return playwright.chromium.launch(executable_path=executable, headless=headless, args=args)

@@ -22,7 +22,7 @@ from harness.target_runtime import MerchantGateway, origin_of
 from harness.targets import REAL_GATEWAY_BASE
 
 GATEWAY_ORIGIN = origin_of(REAL_GATEWAY_BASE)
-SETTLE_MS = 300  # after the purchase settles: let a misbehaving page send what it was going to send
+SETTLE_MS = 200  # after the purchase settles: let a misbehaving page send what it was going to send
 
 
 class MerchantPageError(RuntimeError):

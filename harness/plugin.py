@@ -50,6 +50,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="sandbox (default: the embedded emulator) or staging (RP_* environment variables).")
     group.addoption("--browser-path", default=None, help="Chromium executable to drive instead of the one found.")
     group.addoption("--browser-ws", default=None, help="ws:// endpoint of a remote Playwright browser server.")
+    group.addoption("--browser-arg", action="append", default=[], metavar="FLAG",
+                    help="an extra Chromium command-line flag (repeatable), e.g. --browser-arg=--lang=ja.")
     group.addoption("--headed", action="store_true", help="show the browser window.")
     group.addoption("--tracing", default="retain-on-failure", choices=("retain-on-failure", "off"),
                     help="keep a Playwright trace (card data masked) of each failed scenario (default), or none.")
@@ -179,7 +181,8 @@ def rp_browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
                                     pytestconfig.getoption("--browser-ws"))
         except BrowserNotFound as exc:
             pytest.exit(str(exc), returncode=4)
-        browser = launch_browser(playwright, choice, headless=not pytestconfig.getoption("--headed"))
+        browser = launch_browser(playwright, choice, headless=not pytestconfig.getoption("--headed"),
+                                 extra_args=pytestconfig.getoption("--browser-arg"))
         yield browser
         browser.close()
 

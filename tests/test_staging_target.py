@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import shlex
 import signal
 import subprocess
 import sys
@@ -18,9 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
-
-from harness.browser import choose_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 MERCHANT_ORIGIN = "http://shop.merchant.test"
@@ -102,24 +98,16 @@ def staging_account(remote_sandbox: RemoteSandbox) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def browser_seeing_gateway_as_public(remote_sandbox: RemoteSandbox,
-                                     tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Chromium launcher that treats the loopback sandbox as the public host the real gateway is.
+def gateway_seen_as_public(remote_sandbox: RemoteSandbox) -> str:
+    """A Chromium flag that treats the loopback sandbox as the public host the real gateway is.
 
     The merchant page is served under http://shop.merchant.test, which Chromium files as a public
     address; Local Network Access then blocks that insecure public page from loading scripts from
     127.0.0.1 — a block that cannot happen with the vendor's public gateway. The override makes the
     "remote" sandbox public to the browser and changes nothing else.
     """
-    with sync_playwright() as playwright:
-        choice = choose_browser(playwright)
-        real = playwright.chromium.executable_path if choice.kind == "playwright" else choice.location
     endpoint = remote_sandbox.gateway.removeprefix("http://")
-    launcher = tmp_path_factory.mktemp("browser") / "chromium-gateway-public"
-    launcher.write_text(f"#!/bin/sh\nexec {shlex.quote(str(real))} "
-                        f"--ip-address-space-overrides={endpoint}=public \"$@\"\n")
-    launcher.chmod(0o755)
-    return launcher
+    return f"--browser-arg=--ip-address-space-overrides={endpoint}=public"
 
 
 def clean_environment(**rp: str) -> dict[str, str]:
@@ -150,14 +138,14 @@ def junit_results(path: Path) -> dict[str, tuple[str, str]]:
 
 def test_the_suites_pass_on_staging_against_a_remote_sandbox(
         remote_sandbox: RemoteSandbox, staging_account: dict[str, Any],
-        browser_seeing_gateway_as_public: Path, tmp_path: Path) -> None:
+        gateway_seen_as_public: str, tmp_path: Path) -> None:
     env = clean_environment(
         RP_API_BASE=remote_sandbox.gateway, RP_GATEWAY_BASE=remote_sandbox.gateway,
         RP_USER_ID=staging_account["user_id"], RP_ACCESS_KEY=staging_account["access_key"],
         RP_AID=staging_account["aid"], RP_MERCHANT_ORIGIN=MERCHANT_ORIGIN)
     reports = tmp_path / "reports"
     run = run_suites(["--target", "staging", "--reports-dir", str(reports),
-                      "--browser-path", str(browser_seeing_gateway_as_public), "-k", SELECTION],
+                      gateway_seen_as_public, "-k", SELECTION],
                      env, tmp_path / "junit.xml")
 
     assert run.returncode == 0, run.output[-6000:]
