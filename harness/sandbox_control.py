@@ -91,18 +91,5 @@ class SandboxControl:
         self._post("rate-limit", {"limit": limit, "window_seconds": window_seconds,
                                   **({"user_id": account.user_id} if account else {})})
 
-    def fault(self, endpoint: str, kind: str, *, seconds: float | None = None, count: int = 1,
-              account: Account | None = None) -> None:
-        body: dict[str, Any] = {"endpoint": endpoint, "kind": kind, "count": count}
-        if seconds is not None:
-            body["seconds"] = seconds
-        if account:
-            body.update(user_id=account.user_id, aid=account.aid)
-        self._post("faults", body)
-
-    def journal(self, account: Account | None = None, endpoint: str | None = None) -> list[dict[str, Any]]:
-        return self._get("journal", user_id=account.user_id if account else None,
-                         aid=account.aid if account else None, endpoint=endpoint)["entries"]
-
     def token_calls(self, aid: str) -> list[dict[str, Any]]:
         return self._get("token-calls", aid=aid)["calls"]

@@ -51,7 +51,6 @@ class ScenarioContext:
     checkout: Checkout | None = None
     checkout_page: CustomCheckoutPage | PopupCheckoutPage | None = None
     exchanges: list[ApiExchange] = field(default_factory=list)
-    notes: dict[str, Any] = field(default_factory=dict)
 
     def secrets(self) -> tuple[str, ...]:
         """Values masked in every attachment of this scenario."""
