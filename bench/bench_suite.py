@@ -91,7 +91,7 @@ def suite_wall_time(workers: int | None, runs: int) -> None:
         print(f"    {outcome}")
 
 
-def harness_scenario_runs(runs: int, alluredir: bool) -> list[dict]:
+def harness_scenario_runs(runs: int, alluredir: bool, extra: tuple[str, ...] = ()) -> list[dict]:
     """The recorded runs ({outcome, setup, call, teardown} in seconds) without the first and the last."""
     with tempfile.TemporaryDirectory() as tmp:
         timings = Path(tmp) / "timings.json"
@@ -101,6 +101,7 @@ def harness_scenario_runs(runs: int, alluredir: bool) -> list[dict]:
                    "-p", "scenario_timer", "--reports-dir", f"{tmp}/reports"]
         if alluredir:
             command += ["--alluredir", f"{tmp}/allure-results"]
+        command += extra
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
         if not timings.exists():
             sys.exit(f"bench: the harness run wrote no timings (exit {done.returncode}):\n"
@@ -144,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
 
     n = args.scenario_runs
     print(f"\n(b) one scenario: custom mode success ({SCENARIO.split('::')[1]})")
-    print(f"    {args.rounds} round(s), each: bare, harness, harness with --alluredir, in that order")
+    print(f"    {args.rounds} round(s), each: bare, harness, harness with --alluredir, the same with "
+          "--tracing off, in that order")
     print(f"    harness: {n + 2} repetitions per pytest session, first and last dropped, "
           "each = setup + call + teardown (pytest report durations)")
     print(f"    bare: {n + 1} iterations of bench/bare_custom_mode.py, first dropped, each = wall time "
@@ -152,11 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     bare: list[float] = []
     harness_runs: list[dict] = []
     harness_allure: list[float] = []
+    harness_untraced: list[float] = []
     for round_number in range(1, args.rounds + 1):
         print(f"    round {round_number}: {load()} before")
         bare += bare_scenario_seconds(n)
         harness_runs += harness_scenario_runs(n, alluredir=False)
         harness_allure += [total(run) for run in harness_scenario_runs(n, alluredir=True)]
+        harness_untraced += [total(run) for run in
+                             harness_scenario_runs(n, alluredir=True, extra=("--tracing", "off"))]
     harness = [total(run) for run in harness_runs]
     phases = {phase: statistics.median(run[phase] for run in harness_runs)
               for phase in ("setup", "call", "teardown")}
@@ -165,8 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    phases (median): setup {phases['setup']:.3f} s, call {phases['call']:.3f} s, "
           f"teardown {phases['teardown']:.3f} s (pytest-bdd resolves the step fixtures during call)")
     print(median_line("harness, --alluredir", harness_allure))
+    print(median_line("harness, --alluredir --tracing off", harness_untraced))
     base = statistics.median(bare)
-    for label, seconds in (("no --alluredir", harness), ("--alluredir", harness_allure)):
+    for label, seconds in (("no --alluredir", harness), ("--alluredir", harness_allure),
+                           ("--alluredir --tracing off", harness_untraced)):
         overhead = statistics.median(seconds) - base
         print(f"  harness overhead ({label}): {overhead:+.2f} s per scenario, {overhead / base * 100:+.0f} %")
     print(f"    {load()} after")

@@ -20,16 +20,23 @@ _open_step = pytest.StashKey[Any]()
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    """Name the result after the scenario (and its Examples row) and label it; marks become tags already."""
+    example = _example_row(request)
+    allure.dynamic.title(f"{scenario.name} — {' · '.join(example.values())}" if example else scenario.name)
     allure.dynamic.epic(EPIC)
     allure.dynamic.feature(feature.name)
     allure.dynamic.story(scenario.name)
     allure.dynamic.link(SPEC_URL, name="credit_card_token specification")
-    severity = next((t for t in scenario.tags if t in SEVERITIES), "normal")
-    allure.dynamic.severity(severity)
-    for tag in sorted(scenario.tags):
-        allure.dynamic.tag(tag)
-    if scenario.description:
-        allure.dynamic.description(scenario.description)
+    allure.dynamic.severity(next((t for t in scenario.tags if t in SEVERITIES), "normal"))
+    allure.dynamic.description("\n\n".join(filter(None, [feature.description, scenario.description])) or
+                               scenario.name)
+
+
+def _example_row(request: pytest.FixtureRequest) -> dict[str, str]:
+    try:
+        return dict(request.getfixturevalue("_pytest_bdd_example") or {})
+    except pytest.FixtureLookupError:
+        return {}
 
 
 def pytest_bdd_before_step_call(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import allure
 import pytest
 
 import catalogue
@@ -18,8 +19,10 @@ USER_PROPERTY = "rp_outcome"
 
 def record_outcome(request: pytest.FixtureRequest, outcome_id: str, surface: str) -> None:
     """Note that this scenario drove the target into a catalogued outcome (travels to the xdist controller)."""
-    catalogue.outcome(outcome_id, surface)  # an id not in the catalogue is a harness bug: fail loudly
+    entry = catalogue.outcome(outcome_id, surface)  # an id not in the catalogue is a harness bug: fail loudly
     request.node.user_properties.append((USER_PROPERTY, f"{surface}:{outcome_id}"))
+    allure.dynamic.label("code", f"{surface} {entry.id}")
+    allure.dynamic.label("code family", f"{surface} {entry.family}")
 
 
 @dataclass(eq=False)  # registered as a pytest plugin, which must be hashable

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from playwright.sync_api import Page
@@ -40,9 +42,11 @@ class CheckoutSettings:
 
 @dataclass
 class ScenarioContext:
+    """Steps share it; the browser page is opened only when a step first needs it (API rows rarely do)."""
+
     target: TargetRuntime
-    page: Page
-    probe: SubmissionProbe
+    open_page: Callable[[], Page]
+    probe_of: Callable[[], SubmissionProbe]
     selectors: CheckoutSelectors
     account: Account | None = None
     api: BillingApiClient | None = None
@@ -51,6 +55,16 @@ class ScenarioContext:
     checkout: Checkout | None = None
     checkout_page: CustomCheckoutPage | PopupCheckoutPage | None = None
     exchanges: list[ApiExchange] = field(default_factory=list)
+
+    @cached_property
+    def page(self) -> Page:
+        return self.open_page()
+
+    @property
+    def probe(self) -> SubmissionProbe:
+        """What left the browser; asking for it opens the page, so the probe sees everything from the start."""
+        self.page  # noqa: B018 - the probe is installed with the page's context
+        return self.probe_of()
 
     def secrets(self) -> tuple[str, ...]:
         """Values masked in every attachment of this scenario."""

@@ -8,15 +8,15 @@ from pytest_bdd import given, parsers
 from harness.billing_api import BillingApiClient
 from harness.evidence import attach_exchange
 from harness.scenario_context import BillingRef, ScenarioContext
-from harness.submission_probe import SubmissionProbe
 from harness.target_runtime import TargetRuntime
 from pages.checkout_selectors import CheckoutSelectors
 
 
 @pytest.fixture
-def ctx(rp_target: TargetRuntime, rp_page, rp_probe: SubmissionProbe, rp_selectors: CheckoutSelectors,
+def ctx(request: pytest.FixtureRequest, rp_target: TargetRuntime, rp_selectors: CheckoutSelectors,
         rp_credentials_required: None) -> ScenarioContext:
-    context = ScenarioContext(rp_target, rp_page, rp_probe, rp_selectors)
+    context = ScenarioContext(rp_target, lambda: request.getfixturevalue("rp_page"),
+                              lambda: request.getfixturevalue("rp_probe"), rp_selectors)
     yield context
     if context.api is not None:
         context.api.close()
