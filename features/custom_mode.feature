@@ -73,3 +73,11 @@ Feature: Custom mode — CPToken.TokenCreate
     And the customer starts the purchase
     Then the merchant shows the gateway message of "ER002"
     And nothing was submitted to the merchant
+
+  @forced
+  Scenario: A token request the gateway drops gives ER000 and the merchant submits nothing
+    Given the gateway drops the next token request
+    When the customer enters the vendor test card on the merchant page
+    And the customer starts the purchase
+    Then the merchant shows the gateway message of "ER000"
+    And nothing was submitted to the merchant

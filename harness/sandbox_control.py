@@ -91,5 +91,9 @@ class SandboxControl:
         self._post("rate-limit", {"limit": limit, "window_seconds": window_seconds,
                                   **({"user_id": account.user_id} if account else {})})
 
+    def fault(self, endpoint: str, kind: str, account: Account, *, count: int = 1) -> None:
+        """The next count requests of endpoint for this account get a fault: "http500" or "drop"."""
+        self._post("faults", {"endpoint": endpoint, "kind": kind, "count": count, "aid": account.aid})
+
     def token_calls(self, aid: str) -> list[dict[str, Any]]:
         return self._get("token-calls", aid=aid)["calls"]

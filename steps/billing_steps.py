@@ -54,6 +54,11 @@ def origin_not_registered(ctx: ScenarioContext) -> None:
     ctx.target.control.update_shop(ctx.account.aid, allowed_origins=["https://some-other-shop.example"])
 
 
+@given("the gateway drops the next token request")
+def gateway_drops_token_request(ctx: ScenarioContext) -> None:
+    ctx.target.control.fault("token", "drop", ctx.account)
+
+
 @given(parsers.parse("the merchant page passes {parameter} \"{value}\" to TokenCreate"))
 def merchant_passes(ctx: ScenarioContext, parameter: str, value: str) -> None:
     if parameter == "aid":

@@ -15,7 +15,7 @@ import catalogue
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9+/]{32}==")
 JST = timezone(timedelta(hours=9))
-BROWSER_ONLY = {"Success", "Cancel"}
+BROWSER_ONLY = {"Success", "Cancel", "ER000"}  # ER000: CPToken.js when the token request fails
 
 Trigger = Callable[[Any, dict[str, Any]], httpx.Response]
 
