@@ -65,3 +65,15 @@ def _close_step(request: pytest.FixtureRequest, exception: BaseException | None)
         context.__exit__(None, None, None)
     else:
         context.__exit__(type(exception), exception, exception.__traceback__)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> None:
+    """Close a Gherkin step left open by pytest.skip (pytest-bdd reports only exceptions as step errors)."""
+    context = item.stash.get(_open_step, None)
+    if context is None or call.when != "call":
+        return
+    del item.stash[_open_step]
+    excinfo = call.excinfo
+    context.__exit__(excinfo.type if excinfo else None, excinfo.value if excinfo else None,
+                     excinfo.tb if excinfo else None)

@@ -168,6 +168,9 @@ def _reused(ctx: ScenarioContext) -> ApiExchange:
     token = ctx.fresh_token()
     first = _register(ctx, token=token)
     ctx.exchanges.append(first)
+    assert first.status == 200 and first.error is None, (
+        f"the first use of the token did not register (HTTP {first.status}, {first.error_code!r}), "
+        "so a second use would not test reuse")
     return _register(ctx, token=token)
 
 
@@ -205,7 +208,9 @@ def _rate_limited(ctx: ScenarioContext) -> ApiExchange:
     limit = 3
     ctx.target.control.rate_limit(limit, 300, ctx.account)
     for _ in range(limit):
-        ctx.exchanges.append(_register(ctx, token=NEVER_ISSUED_TOKEN))
+        within = _register(ctx, token=NEVER_ISSUED_TOKEN)
+        ctx.exchanges.append(within)
+        assert within.status != 429, f"HTTP 429 before the limit of {limit} requests was reached"
     return _register(ctx, token=NEVER_ISSUED_TOKEN)
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import allure
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 from harness.billing_api import ApiExchange
 from harness.merchant_profile import Selectors
@@ -45,6 +47,29 @@ def attach_screenshot(page: Page, name: str, mask_selectors: Sequence[str] = CAR
                       attachment_type=allure.attachment_type.TEXT)
         return
     allure.attach(png, name=name, attachment_type=allure.attachment_type.PNG)
+
+
+@contextlib.contextmanager
+def failure_evidence(context: BrowserContext, tracing: str, failed: Callable[[], bool],
+                     secrets: Iterable[str] = ()) -> Iterator[None]:
+    """Trace the context; when the scenario failed, attach a masked screenshot of every page and the
+    trace with card data masked. tracing is "retain-on-failure" or "off"."""
+    traced = tracing == "retain-on-failure"
+    if traced:
+        context.tracing.start(screenshots=False, snapshots=True, sources=False)
+    yield
+    if not failed():
+        if traced:
+            context.tracing.stop()
+        return
+    for page in context.pages:
+        attach_screenshot(page, "page at failure")
+    if traced:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "trace.zip"
+            context.tracing.stop(path=str(path))
+            allure.attach.file(str(scrub_trace(path, secrets)), name="Playwright trace (card data masked)",
+                               extension="zip")
 
 
 def scrub_trace(trace_zip: Path, secrets: Iterable[str] = ()) -> Path:

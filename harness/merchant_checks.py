@@ -55,18 +55,20 @@ class CheckResult:
                 "messages": self.messages, "evidence": self.evidence}
 
 
-def inputs_cleared(snapshot: dict[str, Any] | None, submitted: bool, secrets: Sequence[str] = ()) -> CheckResult:
+def inputs_cleared(snapshots: Sequence[dict[str, Any]], secrets: Sequence[str] = ()) -> CheckResult:
+    """Every submission that went ahead had every card input empty at that instant."""
     result = CheckResult("inputs-cleared")
-    if snapshot is None or not submitted:
+    if not snapshots:
         result.fail("no form submission left the browser after the purchase, so clearing could not be checked: "
                     "check the profile's purchase selector and test card.")
         return result
-    for field_ in snapshot["inputs"]:
-        shown = redact_text(field_["value"], secrets) if field_["value"] else ""
-        result.evidence.append(f"{field_['selector']} = {shown!r} at {snapshot['how']}")
-        if field_["value"].strip():
-            result.fail(f"card data exposed: {field_['selector']} still held {shown!r} when the form was "
-                        f"submitted ({snapshot['how']}); clear every card input before submitting.")
+    for snapshot in snapshots:
+        for field_ in snapshot["inputs"]:
+            shown = redact_text(field_["value"], secrets) if field_["value"] else ""
+            result.evidence.append(f"{field_['selector']} = {shown!r} at {snapshot['how']}")
+            if field_["value"].strip():
+                result.fail(f"card data exposed: {field_['selector']} still held {shown!r} when the form was "
+                            f"submitted ({snapshot['how']}); clear every card input before submitting.")
     return result
 
 
@@ -149,8 +151,13 @@ def script_inventory_check(observed: Sequence[script_inventory.ScriptRecord], ap
     return result
 
 
-def security_headers_check(headers: dict[str, str], baseline_path: Path | None, profile_path: Path) -> CheckResult:
+def security_headers_check(headers: dict[str, str] | None, baseline_path: Path | None,
+                           profile_path: Path) -> CheckResult:
     result = CheckResult("security-headers")
+    if headers is None:
+        result.fail("the payment page's own document response was not seen (a redirect to another address?): "
+                    "give the page's final address as the profile's url.")
+        return result
     observed = security_headers.snapshot(headers)
     result.evidence.extend(f"{name}: {value}" for name, value in observed.items())
     if baseline_path is None:

@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from harness.cards import CardInput
-from harness.gateway_routing import GatewayRouting
 from harness.merchant_profile import CHECKOUT_PLACEHOLDER, MERCHANT_PLACEHOLDER, MerchantProfile
+from harness.origin_routing import OriginRouting
 from harness.page_observer import PageObserver
 from harness.reference_merchant import ReferenceMerchant
 from harness.sandbox_control import Account, SandboxControl
@@ -44,6 +44,7 @@ class MerchantRun:
     url: str = ""
     token_calls_before: int = 0
     answered: str = ""
+    security_code_asked: bool = False
 
     def __post_init__(self) -> None:
         self.page.on("dialog", self._on_dialog)
@@ -105,9 +106,14 @@ class MerchantRun:
         if self.profile.mode == "custom":
             for selector, value in ((s.card_number, card.number), (s.expiry_year, card.expiry_year),
                                     (s.expiry_month, card.expiry_month), (s.first_name, card.first_name),
-                                    (s.last_name, card.last_name), (s.security_code, card.security_code)):
-                if self.page.locator(selector).count():
-                    self.page.fill(selector, value)
+                                    (s.last_name, card.last_name)):
+                if not self.page.locator(selector).count():
+                    raise MerchantPageError(f"the page has no card input {selector!r}: fix the profile's "
+                                            "[selectors] so the harness can type the test card.")
+                self.page.fill(selector, value)
+            self.security_code_asked = bool(self.page.locator(s.security_code).count())
+            if self.security_code_asked:
+                self.page.fill(s.security_code, card.security_code)
             self.page.click(s.purchase)
             return
         self.page.click(s.purchase)
@@ -192,7 +198,7 @@ def start_run(profile: MerchantProfile, browser: Browser, gateway: MerchantGatew
     context.set_default_timeout(10_000)
     try:
         if gateway.sandbox_url:
-            GatewayRouting(gateway.sandbox_url).install(context)
+            OriginRouting(REAL_GATEWAY_BASE, gateway.sandbox_url).install(context)
         probe = SubmissionProbe(profile.selectors.card_inputs()).install(context)
         observer = PageObserver().install(context)
         run = MerchantRun(profile, context, context.new_page(), probe, observer, GATEWAY_ORIGIN, gateway.control)

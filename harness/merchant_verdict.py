@@ -76,5 +76,8 @@ def _reason(report: pytest.TestReport) -> str:
     """The one line that says why a scenario without a recorded check failed or was skipped."""
     if isinstance(report.longrepr, tuple):  # a skip: (path, line, "Skipped: reason")
         return str(report.longrepr[2]).removeprefix("Skipped: ")
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None and crash.message:
+        return crash.message.splitlines()[0]
     text = str(report.longrepr or report.outcome).strip()
     return text.splitlines()[-1] if text else report.outcome

@@ -97,12 +97,12 @@ class PageObserver:
         elif kind == "document":
             self.document_responses.append(response)
 
-    def page_headers(self, url: str) -> dict[str, str]:
-        """Response headers of the last document served for url (the payment page)."""
+    def page_headers(self, url: str) -> dict[str, str] | None:
+        """Response headers of the last document served for url (the payment page); None if it was not seen."""
         for response in reversed(self.document_responses):
             if response.url.split("#")[0] == url.split("#")[0]:
                 return response.all_headers()
-        return self.document_responses[-1].all_headers() if self.document_responses else {}
+        return None
 
     def scripts_on(self, page: Page, excluded_origin: str) -> list[ScriptRecord]:
         """Every script that ran on the page and its frames, except frames served by excluded_origin."""

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import tempfile
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import allure
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from harness import allure_steps
 from harness.browser import BrowserNotFound, choose_browser, launch_browser
 from harness.cards import VENDOR_SECURITY_CODE
 from harness.coverage import CoverageCollector
-from harness.evidence import attach_screenshot, scrub_text_files, scrub_trace
+from harness.evidence import failure_evidence, scrub_text_files
 from harness.merchant_checks import TITLES
 from harness.merchant_profile import MerchantProfile, ProfileError, load_profile
 from harness.merchant_verdict import VerdictCollector
+from harness.origin_routing import OriginRouting
 from harness.report_files import write_report_files
 from harness.submission_probe import SubmissionProbe
 from harness.target_runtime import TargetRuntime, start_target
@@ -71,6 +72,10 @@ def pytest_configure(config: pytest.Config) -> None:
     except TargetConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[_settings] = settings
+    browser_path = config.getoption("--browser-path")
+    if browser_path and not os.access(browser_path, os.X_OK):
+        raise pytest.UsageError(f"--browser-path {browser_path} is not an executable file; "
+                                "give the path of a Chromium binary.")
     try:
         config.stash[_profiles] = [load_profile(p) for p in
                                    (config.getoption("--merchant-profile") or REFERENCE_PROFILES)]
@@ -93,28 +98,41 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     collector = config.stash[_coverage]
     settings = config.stash[_settings]
     reports = Path(config.getoption("--reports-dir"))
-    verdict = config.stash[_verdict].write(reports, config.getoption("--gateway"))
-    if not collector.exercised and verdict is None:
-        return  # a run of the project's own tests: nothing to report
+    config.stash[_verdict].write(reports, config.getoption("--gateway"))
     if collector.exercised:
         collector.write(reports, settings.name, left_out_forced=not settings.can_force_outcomes)
     alluredir = config.getoption("allure_report_dir", None)
-    if alluredir:
+    if alluredir:  # also after a run that reached nothing: its failures are what a reviewer needs to see
         results = Path(alluredir)
         target = {"name": settings.name, "api_base": settings.api_base or "embedded sandbox",
                   "gateway_base": settings.gateway_base or "embedded sandbox",
                   "merchant": settings.merchant_origin or "embedded reference merchant"}
         write_report_files(results, target, _browser_description(config))
-        scrub_text_files(results, (VENDOR_SECURITY_CODE,))
+        scrub_text_files(results, run_secrets(config))
+
+
+def run_secrets(config: pytest.Config) -> tuple[str, ...]:
+    """Every value this run knows must never stand unmasked in a report."""
+    settings = config.stash[_settings]
+    profiles = config.stash.get(_profiles, [])
+    return (VENDOR_SECURITY_CODE,
+            *(settings.credentials.secrets() if settings.credentials else ()),
+            *(value for p in profiles for value in (p.cards.success, p.cards.security_code)))
 
 
 def _browser_description(config: pytest.Config) -> str:
+    if config.getoption("--browser-ws"):
+        return f"remote: {config.getoption('--browser-ws')}"
     try:
         with sync_playwright() as playwright:
-            return choose_browser(playwright, config.getoption("--browser-path"),
-                                  config.getoption("--browser-ws")).describe()
+            return choose_browser(playwright, config.getoption("--browser-path")).describe()
     except Exception as exc:  # the report must still be written
         return f"unknown ({type(exc).__name__})"
+
+
+def scenario_failed(request: pytest.FixtureRequest) -> bool:
+    """Whether the scenario's setup or call failed (read in fixture teardown)."""
+    return any(r.failed for r in request.node.stash.get(_reports, {}).values())
 
 
 @pytest.hookimpl(wrapper=True)
@@ -180,9 +198,13 @@ def rp_browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
             choice = choose_browser(playwright, pytestconfig.getoption("--browser-path"),
                                     pytestconfig.getoption("--browser-ws"))
         except BrowserNotFound as exc:
-            pytest.exit(str(exc), returncode=4)
-        browser = launch_browser(playwright, choice, headless=not pytestconfig.getoption("--headed"),
-                                 extra_args=pytestconfig.getoption("--browser-arg"))
+            pytest.fail(str(exc), pytrace=False)
+        try:
+            browser = launch_browser(playwright, choice, headless=not pytestconfig.getoption("--headed"),
+                                     extra_args=pytestconfig.getoption("--browser-arg"))
+        except PlaywrightError as exc:
+            pytest.fail(f"the browser ({choice.describe()}) did not start: {str(exc).splitlines()[0]}; "
+                        "check --browser-path, --browser-ws and --browser-arg.", pytrace=False)
         yield browser
         browser.close()
 
@@ -193,43 +215,14 @@ def rp_context(request: pytest.FixtureRequest, rp_browser: Browser,
     """A fresh context per scenario, traced; the trace is kept (scrubbed of card data) only on failure."""
     context = rp_browser.new_context()
     context.set_default_timeout(10_000)
-    if rp_target.merchant_is_routed:
-        _route_merchant_origin(context, rp_target)
-    tracing = request.config.getoption("--tracing") == "retain-on-failure"
-    if tracing:
-        context.tracing.start(screenshots=False, snapshots=True, sources=False)
-    yield context
-    reports = request.node.stash.get(_reports, {})
-    failed = any(r.failed for r in reports.values())
+    if rp_target.merchant_is_routed:  # staging: the local reference merchant under the registered origin
+        OriginRouting(rp_target.merchant_origin, rp_target.merchant_url).install(context)
     try:
-        if failed:
-            for page in context.pages:
-                attach_screenshot(page, "page at failure")
-        if failed and tracing:
-            with tempfile.TemporaryDirectory() as folder:
-                trace = scrub_trace(_stop_trace(context, Path(folder)), (VENDOR_SECURITY_CODE,))
-                allure.attach.file(str(trace), name="Playwright trace (card data masked)", extension="zip")
-        elif tracing:
-            context.tracing.stop()
+        with failure_evidence(context, request.config.getoption("--tracing"), lambda: scenario_failed(request),
+                              run_secrets(request.config)):
+            yield context
     finally:
         context.close()
-
-
-def _stop_trace(context: BrowserContext, folder: Path) -> Path:
-    path = folder / "trace.zip"
-    context.tracing.stop(path=str(path))
-    return path
-
-
-def _route_merchant_origin(context: BrowserContext, target: TargetRuntime) -> None:
-    """Serve the local reference merchant under the origin registered with the shop (staging)."""
-    local = target.merchant_url.rstrip("/")
-
-    def forward(route, request) -> None:
-        url = request.url.replace(target.merchant_origin, local, 1)
-        route.fulfill(response=route.fetch(url=url))
-
-    context.route(f"{target.merchant_origin}/**", forward)
 
 
 @pytest.fixture

@@ -16,45 +16,51 @@ CARD_FIELD_NAMES = ("cn", "ed", "ed_year", "ed_month", "fn", "ln", "cvv")
 
 @dataclass(frozen=True)
 class SubmissionVerdict:
-    """What a reviewer needs to see about one submission, already redacted."""
+    """What a reviewer needs to see about a submission, already redacted."""
 
-    snapshot: dict[str, Any] | None
+    snapshots: list[dict[str, Any]]
     fields: dict[str, list[str]]
-    problems: list[str]
+    dom_problems: list[str]
+    body_problems: list[str]
+
+    @property
+    def problems(self) -> list[str]:
+        return self.dom_problems + self.body_problems
 
     def evidence(self) -> dict[str, Any]:
-        return {"dom_at_submit": self.snapshot, "submitted_fields": self.fields, "problems": self.problems}
+        return {"dom_at_submit": self.snapshots, "submitted_fields": self.fields, "problems": self.problems}
 
 
 def form_fields(request: SentRequest) -> dict[str, list[str]]:
     return parse_qs(request.body or "", keep_blank_values=True)
 
 
-def judge_submission(snapshot: dict[str, Any] | None, request: SentRequest | None, token_field: str = "tkn",
+def judge_submission(snapshots: Sequence[dict[str, Any]], request: SentRequest | None, token_field: str = "tkn",
                      secrets: Sequence[str] = ()) -> SubmissionVerdict:
-    """Every card input empty at submit time, no card field with a value in the body, a non-empty token."""
-    problems: list[str] = []
-    if snapshot is None:
-        problems.append("no form submission was seen in the page")
-    else:
+    """Every card input empty at each submit that went ahead; no card field with a value in the body; a token."""
+    dom: list[str] = []
+    if not snapshots:
+        dom.append("no form submission was seen in the page")
+    for snapshot in snapshots:
         for field in snapshot["inputs"]:
             if field["value"].strip():
-                problems.append(f"card data exposed: input {field['selector']} still held "
-                                f"{redact_text(field['value'], secrets)!r} when the form was submitted")
+                dom.append(f"card data exposed: input {field['selector']} still held "
+                           f"{redact_text(field['value'], secrets)!r} when the form was submitted ({snapshot['how']})")
+    body: list[str] = []
     fields: dict[str, list[str]] = {}
     if request is None:
-        problems.append("no submission request left the browser for the merchant")
+        body.append("no submission request left the browser for the merchant")
     else:
         fields = form_fields(request)
         for name in CARD_FIELD_NAMES:
             if any(value.strip() for value in fields.get(name, [])):
-                problems.append(f"card data exposed: the submitted body carries a value for {name!r}")
+                body.append(f"card data exposed: the submitted body carries a value for {name!r}")
         if not any(value.strip() for value in fields.get(token_field, [])):
-            problems.append(f"the submitted body carries no {token_field!r} token")
+            body.append(f"the submitted body carries no {token_field!r} token")
     shown = {k: [redact_text(v, secrets) for v in vs] for k, vs in fields.items()}
     if token_field in shown:
         shown[token_field] = [f"<token of {len(v)} characters>" for v in fields[token_field]]
-    return SubmissionVerdict(_redacted_snapshot(snapshot, secrets), shown, problems)
+    return SubmissionVerdict([_redacted_snapshot(snap, secrets) for snap in snapshots], shown, dom, body)
 
 
 def card_leaks(requests: Iterable[SentRequest], gateway_origin: str, cards: Sequence[str],
@@ -85,9 +91,7 @@ def received_leaks(submissions: Iterable[dict[str, Any]], cards: Sequence[str],
     return problems
 
 
-def _redacted_snapshot(snapshot: dict[str, Any] | None, secrets: Sequence[str]) -> dict[str, Any] | None:
-    if snapshot is None:
-        return None
+def _redacted_snapshot(snapshot: dict[str, Any], secrets: Sequence[str]) -> dict[str, Any]:
     inputs = [{**field, "value": redact_text(field["value"], secrets) if field["value"] else ""}
               for field in snapshot["inputs"]]
     return {**snapshot, "inputs": inputs, "fields": [[k, "<token>" if k == "tkn" and v else redact_text(v, secrets)]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Request
+
+from harness.script_inventory import origin_of
 
 # Runs in every page and frame before the page's own scripts. It snapshots the card inputs of the
 # document when a form is submitted — by the user (submit event, capture phase), by script
@@ -15,6 +16,8 @@ from playwright.sync_api import BrowserContext, Request
 _PROBE_SCRIPT = """
 (() => {
   const selectors = %(selectors)s;
+  let counter = 0;
+  const send = (message) => { try { window.__rpSubmitSnapshot(JSON.stringify(message)); } catch (e) {} };
   const report = (form, how) => {
     const inputs = [];
     for (const selector of selectors) {
@@ -23,17 +26,18 @@ _PROBE_SCRIPT = """
       }
     }
     const fields = form ? Array.from(new FormData(form).entries()).map(([k, v]) => [k, String(v)]) : [];
-    const snapshot = {how, url: location.href, form_id: form && form.id || null,
-                      action: form && form.action || null, inputs, fields, time: Date.now()};
-    try { window.__rpSubmitSnapshot(JSON.stringify(snapshot)); } catch (e) {}
+    const id = location.href + '#' + (++counter);
+    send({id, how, url: location.href, form_id: form && form.id || null,
+          action: form && form.action || null, inputs, fields, time: Date.now()});
+    return id;
   };
-  document.addEventListener('submit', (event) => report(event.target, 'submit event'), true);
+  // A submit event a handler cancels (preventDefault) sends nothing: it is marked prevented afterwards.
+  document.addEventListener('submit', (event) => {
+    const id = report(event.target, 'submit event');
+    setTimeout(() => { if (event.defaultPrevented) send({prevented: id}); }, 0);
+  }, true);
   const nativeSubmit = HTMLFormElement.prototype.submit;
   HTMLFormElement.prototype.submit = function () { report(this, 'form.submit()'); return nativeSubmit.call(this); };
-  const nativeRequestSubmit = HTMLFormElement.prototype.requestSubmit;
-  if (nativeRequestSubmit) {
-    HTMLFormElement.prototype.requestSubmit = function (...args) { return nativeRequestSubmit.apply(this, args); };
-  }
 })();
 """
 
@@ -49,7 +53,7 @@ class SentRequest:
 
     @property
     def origin(self) -> str:
-        return _origin(self.url)
+        return origin_of(self.url)
 
 
 @dataclass
@@ -67,7 +71,13 @@ class SubmissionProbe:
         return self
 
     def _on_snapshot(self, source: dict[str, Any], payload: str) -> None:
-        self.snapshots.append(json.loads(payload))
+        message = json.loads(payload)
+        if "prevented" in message:
+            for snapshot in self.snapshots:
+                if snapshot["id"] == message["prevented"]:
+                    snapshot["prevented"] = True
+            return
+        self.snapshots.append(message)
 
     def _on_request(self, request: Request) -> None:
         try:
@@ -82,13 +92,11 @@ class SubmissionProbe:
         return [r for r in self.requests if r.origin == origin and r.method == "POST" and r.is_navigation]
 
     def page_snapshots(self, gateway_origin: str) -> list[dict[str, Any]]:
-        """Submissions of the merchant's forms; the gateway's own card form (in its frame) is not the merchant's."""
-        return [snap for snap in self.snapshots if _origin(snap.get("url") or "") != gateway_origin]
+        """Submissions of the merchant's forms that went ahead (not cancelled by a handler); the gateway's
+        own card form, in its frame, is not the merchant's."""
+        return [snap for snap in self.snapshots
+                if origin_of(snap.get("url") or "") != gateway_origin and not snap.get("prevented")]
 
     def requests_outside(self, gateway_origin: str) -> list[SentRequest]:
         return [r for r in self.requests if r.origin != gateway_origin and not r.url.startswith("data:")]
 
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"

@@ -6,16 +6,11 @@ import contextlib
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from harness.reference_merchant import ReferenceMerchant
 from harness.sandbox_control import Account, SandboxControl
+from harness.script_inventory import origin_of
 from harness.targets import TargetSettings
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 @dataclass
@@ -40,10 +35,10 @@ class TargetRuntime:
         """A reference merchant URL as the browser must open it (under the registered origin on staging)."""
         return url.replace(origin_of(self.merchant_url), self.merchant_origin, 1)
 
-    def new_account(self, *, security_code: bool = False) -> Account:
+    def new_account(self) -> Account:
         """A fresh isolated shop and API user on the sandbox; the configured credentials on staging."""
         if self.control is not None:
-            return self.control.create_account([self.merchant_origin], security_code=security_code)
+            return self.control.create_account([self.merchant_origin])
         creds = self.settings.credentials
         assert creds is not None, "staging scenarios are skipped before they ask for an account"
         return Account(creds.aid, creds.user_id, creds.access_key)
@@ -51,10 +46,6 @@ class TargetRuntime:
     def billing_code(self) -> str:
         """A billing code unique to this run, within the 20 characters the API allows."""
         return "QA" + secrets.token_hex(8).upper()
-
-    def describe(self) -> dict[str, str]:
-        return {"name": self.settings.name, "api_base": self.api_base, "gateway_base": self.gateway_base,
-                "merchant": self.merchant_origin}
 
 
 @contextlib.contextmanager

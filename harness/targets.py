@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 STAGING_API_BASE = "https://demo.billing-robo.jp"
 REAL_GATEWAY_BASE = "https://credit.j-payment.co.jp"
@@ -63,6 +64,9 @@ def resolve_target(name: str | None, environ: Mapping[str, str] | None = None) -
     api_base = _base_url(env, "RP_API_BASE", STAGING_API_BASE)
     gateway_base = _base_url(env, "RP_GATEWAY_BASE", REAL_GATEWAY_BASE)
     merchant_origin = _base_url(env, "RP_MERCHANT_ORIGIN", None)
+    if merchant_origin and urlsplit(merchant_origin).path:
+        raise TargetConfigError(f"RP_MERCHANT_ORIGIN must be an origin such as https://shop.example.com, without a "
+                                f"path, not {merchant_origin!r}: fix RP_MERCHANT_ORIGIN.")
     needed = ("RP_USER_ID", "RP_ACCESS_KEY", "RP_AID")
     missing = tuple(key for key in needed if not env.get(key, "").strip())
     credentials = None

@@ -6,9 +6,14 @@ from playwright.sync_api import Page
 
 from harness.cards import CardInput
 
+TIMEOUT_MS = 15_000
+
 _TOKEN_CREATE = """
-([params]) => new Promise((resolve) => {
+([params, timeoutMs]) => new Promise((resolve) => {
+  const timer = setTimeout(() => resolve({resultCode: 'timeout', errMsg: 'no callback within ' + timeoutMs + ' ms'}),
+                           timeoutMs);
   CPToken.TokenCreate(params, (resultCode, errMsg) => {
+    clearTimeout(timer);
     const tkn = document.getElementById('tkn');
     resolve({resultCode, errMsg, token: tkn ? tkn.value : null});
   });
@@ -25,7 +30,7 @@ def browser_token(page: Page, checkout_page_url: str, aid: str, card: CardInput)
     page.goto(checkout_page_url)
     params = {"aid": aid, "cn": card.number, "ed": card.expiry, "fn": card.first_name,
               "ln": card.last_name, "md": "10"}
-    result = page.evaluate(_TOKEN_CREATE, [params])
+    result = page.evaluate(_TOKEN_CREATE, [params, TIMEOUT_MS])
     if result["resultCode"] != "Success" or not result["token"]:
         raise TokenizeFailed(f"TokenCreate answered {result['resultCode']}: {result['errMsg']}")
     return result["token"]

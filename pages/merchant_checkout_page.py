@@ -43,6 +43,3 @@ class MerchantCheckoutPage:
             "s => { const e = document.querySelector(s); return e && e.textContent.trim().length > 0; }",
             arg=self.selectors.error_message, timeout=timeout_ms)
         return locator.inner_text().strip()
-
-    def token_value(self) -> str:
-        return self.page.input_value(self.selectors.token)

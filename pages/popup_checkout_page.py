@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from harness.script_inventory import origin_of
 from pages.gateway_card_form import GatewayCardForm
 from pages.merchant_checkout_page import MerchantCheckoutPage
 
@@ -10,18 +11,26 @@ class PopupCheckoutPage(MerchantCheckoutPage):
     def card_form(self) -> GatewayCardForm:
         return GatewayCardForm(self.page.frame_locator(self.selectors.card_frame)).wait_until_shown()
 
-    def card_frame_url(self) -> str | None:
-        """The address of the iframe shown in the card input area, or None when there is none."""
+    def card_frame_origin(self) -> str | None:
+        """The origin the card form's frame really has (not what its src attribute says)."""
         handle = self.page.query_selector(self.selectors.card_frame)
-        return handle.get_attribute("src") if handle else None
+        frame = handle.content_frame() if handle else None
+        return origin_of(frame.url) if frame else None
 
     def read_card_inputs_from_merchant_side(self) -> str:
-        """What the merchant page's own script gets when it tries to read the gateway frame's card input."""
+        """What the merchant page's own script gets when it tries to read the gateway frame's card input:
+        "blocked: ..." only when the browser refuses (no contentDocument, or a SecurityError)."""
         return self.page.evaluate(
             """selector => {
                  const frame = document.querySelector(selector);
-                 try { const doc = frame.contentDocument; return doc ? 'readable: ' + doc.querySelector('#cn').value
-                                                                     : 'blocked: contentDocument is null'; }
-                 catch (e) { return 'blocked: ' + e.name; }
+                 if (!frame) return 'no frame';
+                 try {
+                   const doc = frame.contentDocument;
+                   if (doc === null) return 'blocked: contentDocument is null';
+                   const input = doc.querySelector('#cn');
+                   return input ? 'readable: ' + input.value : 'readable document without #cn';
+                 } catch (e) {
+                   return e.name === 'SecurityError' ? 'blocked: SecurityError' : 'error: ' + e.name;
+                 }
                }""",
             self.selectors.card_frame)

@@ -9,6 +9,7 @@ from pytest_bdd import parsers, then, when
 
 import catalogue
 from harness.api_situations import provoke
+from harness.card_data_guard import scan_text
 from harness.cards import VENDOR_TEST_CARD
 from harness.coverage import record_outcome
 from harness.evidence import attach_exchange, attach_json
@@ -53,8 +54,9 @@ def search_registered(ctx: ScenarioContext) -> None:
 
 @then("no full card number appears in the search answer or anything the merchant received")
 def no_full_card_number(ctx: ScenarioContext) -> None:
-    texts = [e.response_text for e in ctx.exchanges] + [json.dumps(ctx.received_by_merchant(), ensure_ascii=False)]
-    exposed = [i for i, text in enumerate(texts) if VENDOR_TEST_CARD in text]
-    problems = received_leaks(ctx.received_by_merchant(), (VENDOR_TEST_CARD,), ())
-    assert not exposed and not problems, (
-        f"card data exposed: the full card number appears in {len(exposed)} answer(s); {'; '.join(problems)}")
+    received = ctx.received_by_merchant()
+    findings = [f for e in ctx.exchanges for f in scan_text(e.response_text, f"answer of {e.url}", (VENDOR_TEST_CARD,))]
+    findings += scan_text(json.dumps(received, ensure_ascii=False), "what the merchant received", (VENDOR_TEST_CARD,))
+    problems = [f"card data exposed: {f.detail} in {f.where}" for f in findings if f.severity == "violation"]
+    problems += received_leaks(received, (VENDOR_TEST_CARD,), ())
+    assert not problems, "; ".join(problems)

@@ -25,7 +25,7 @@ def ctx(request: pytest.FixtureRequest, rp_target: TargetRuntime, rp_selectors: 
 @given("a billing with a credit-card payment method")
 @given("a billing created with bulk_upsert with a credit-card payment method")
 def billing_with_card_method(ctx: ScenarioContext) -> None:
-    ctx.account = ctx.target.new_account(security_code=ctx.checkout_settings.security_code)
+    ctx.account = ctx.target.new_account()
     ctx.api = BillingApiClient(ctx.target.api_base, ctx.account.user_id, ctx.account.access_key)
     code = ctx.target.billing_code()
     exchange = ctx.api.bulk_upsert([{

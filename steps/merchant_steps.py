@@ -11,11 +11,12 @@ from pytest_bdd import given, parsers, then, when
 
 import catalogue
 from harness import merchant_checks
-from harness.evidence import attach_json, attach_screenshot
+from harness.evidence import attach_json, attach_screenshot, failure_evidence
 from harness.merchant_checks import CheckResult
 from harness.merchant_profile import MerchantProfile
 from harness.merchant_run import GATEWAY_ORIGIN, MerchantRun, needs_reference_merchant, start_run
 from harness.merchant_verdict import record_check, record_profile
+from harness.plugin import run_secrets, scenario_failed
 from harness.target_runtime import MerchantGateway, start_merchant_gateway
 
 BAD_CARDS = {"ER055": "444433332222000", "ER014": "4444333322221112"}
@@ -38,7 +39,9 @@ def merchant_run(request: pytest.FixtureRequest, rp_merchant_profile: MerchantPr
         allure.dynamic.parent_suite(f"Merchant page: {run.profile.name}")
         record_profile(request, {"profile": str(run.profile.path), "name": run.profile.name, "url": run.url,
                                  "mode": run.profile.mode})
-        yield run
+        with failure_evidence(run.context, request.config.getoption("--tracing"),
+                              lambda: scenario_failed(request), run_secrets(request.config)):
+            yield run
 
 
 def _judge(request: pytest.FixtureRequest, run: MerchantRun, result: CheckResult) -> None:
@@ -60,7 +63,7 @@ def pay_with_profile_card(merchant_run: MerchantRun) -> None:
     merchant_run.open()
     merchant_run.pay(merchant_run.card())
     merchant_run.wait_until_settled()
-    attach_screenshot(merchant_run.page, "after the purchase")
+    attach_screenshot(merchant_run.page, "after the purchase", merchant_run.profile.selectors.card_inputs())
 
 
 @when("the payment page has loaded")
@@ -84,16 +87,13 @@ def gateway_answers(merchant_run: MerchantRun, code: str) -> None:
     else:
         run.pay(run.card(number=BAD_CARDS.get(code, run.profile.cards.success)))
     run.wait_until_settled()
-    attach_screenshot(run.page, f"after the gateway answered {code}")
+    attach_screenshot(run.page, f"after the gateway answered {code}", run.profile.selectors.card_inputs())
     run.answered = code
 
 
 @then("every card input was empty when the submission left the browser")
 def inputs_empty(request: pytest.FixtureRequest, merchant_run: MerchantRun) -> None:
-    snapshots = merchant_run.page_snapshots()
-    result = merchant_checks.inputs_cleared(snapshots[0] if snapshots else None,
-                                            bool(merchant_run.submissions()) or bool(snapshots),
-                                            (merchant_run.profile.cards.security_code,))
+    result = merchant_checks.inputs_cleared(merchant_run.page_snapshots(), run_secrets(request.config))
     _judge(request, merchant_run, result)
 
 
@@ -145,4 +145,5 @@ def tokenizer_parameters(request: pytest.FixtureRequest, merchant_run: MerchantR
     if run.control is None:
         pytest.skip("the tokenizer's parameters are recorded by the sandbox: run with --gateway sandbox.")
     calls = run.control.token_calls(run.profile.aid)[run.token_calls_before:]
-    _judge(request, run, merchant_checks.tokencreate_parameters(calls, run.profile.mode, security_code=False))
+    _judge(request, run, merchant_checks.tokencreate_parameters(calls, run.profile.mode,
+                                                                        security_code=run.security_code_asked))

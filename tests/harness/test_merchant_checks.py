@@ -26,10 +26,10 @@ def leaks(**kwargs: object) -> checks.CheckResult:
 def test_inputs_cleared_names_the_input_that_still_held_data() -> None:
     clean = {"how": "submit event", "inputs": [{"selector": "#cn", "value": ""}]}
     dirty = {"how": "form.submit()", "inputs": [{"selector": "#cn", "value": CARD}]}
-    assert checks.inputs_cleared(clean, submitted=True).status == "pass"
-    result = checks.inputs_cleared(dirty, submitted=True)
+    assert checks.inputs_cleared([clean]).status == "pass"
+    result = checks.inputs_cleared([clean, dirty])
     assert result.status == "fail" and "#cn" in result.messages[0] and CARD not in result.messages[0]
-    assert checks.inputs_cleared(None, submitted=False).status == "fail"
+    assert checks.inputs_cleared([]).status == "fail"
 
 
 def test_card_data_to_the_gateway_is_fine_anywhere_else_it_is_exposed() -> None:

@@ -19,21 +19,21 @@ def snapshot(**values: str) -> dict:
 
 
 def test_a_compliant_submission_has_no_problem() -> None:
-    verdict = judge_submission(snapshot(), post("cn=&ed_year=&ed_month=&fn=&ln=&tkn=QUJD%3D%3D"))
+    verdict = judge_submission([snapshot()], post("cn=&ed_year=&ed_month=&fn=&ln=&tkn=QUJD%3D%3D"))
     assert verdict.problems == []
     assert verdict.fields["tkn"] == ["<token of 6 characters>"]
 
 
 def test_an_input_still_holding_the_card_is_reported_masked() -> None:
-    verdict = judge_submission(snapshot(cn=CARD), post(f"cn={CARD}&tkn=QUJD"))
-    assert any("#cn" in p and "****1111" in p for p in verdict.problems)
-    assert any("'cn'" in p for p in verdict.problems)
+    verdict = judge_submission([snapshot(cn=CARD)], post(f"cn={CARD}&tkn=QUJD"))
+    assert any("#cn" in p and "****1111" in p for p in verdict.dom_problems)
+    assert any("'cn'" in p for p in verdict.body_problems)
     assert CARD not in str(verdict.evidence())
 
 
 def test_a_missing_token_or_a_missing_submission_is_a_problem() -> None:
-    assert "no 'tkn' token" in " ".join(judge_submission(snapshot(), post("cn=&tkn=")).problems)
-    problems = judge_submission(None, None).problems
+    assert "no 'tkn' token" in " ".join(judge_submission([snapshot()], post("cn=&tkn=")).problems)
+    problems = judge_submission([], None).problems
     assert len(problems) == 2
 
 

@@ -37,6 +37,7 @@ def test_missing_credentials_skip_with_one_sentence_naming_them() -> None:
     ("prod", {}, "--target sandbox or --target staging"),
     ("staging", {**STAGING_ENV, "RP_AID": "12345"}, "RP_AID"),
     ("staging", {**STAGING_ENV, "RP_API_BASE": "demo.billing-robo.jp"}, "RP_API_BASE"),
+    ("staging", {**STAGING_ENV, "RP_MERCHANT_ORIGIN": "https://shop.example/checkout"}, "without a path"),
 ])
 def test_bad_configuration_names_what_to_fix(name: str, env: dict[str, str], says: str) -> None:
     with pytest.raises(TargetConfigError, match=says.replace(".", r"\.")):
