@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from harness import script_inventory, security_headers
@@ -42,16 +43,26 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as playwright, start_merchant_gateway(live) as gateway:
         try:
             browser = launch_browser(playwright, choose_browser(playwright, args.browser_path, args.browser_ws))
-        except BrowserNotFound as exc:
-            print(exc, file=sys.stderr)
+        except (BrowserNotFound, PlaywrightError) as exc:
+            print(f"the browser did not start: {str(exc).splitlines()[0]}", file=sys.stderr)
             return 2
         for profile in profiles:
             scripts_path, headers_path = baseline_paths(profile)
             with start_run(profile, browser, gateway) as run:
-                run.open()
-                run.page.wait_for_load_state("load")
+                try:
+                    run.open()
+                    run.page.wait_for_load_state("load")
+                except PlaywrightError as exc:
+                    print(f"{profile.path}: the page {run.url} did not load ({str(exc).splitlines()[0]}); "
+                          "check the profile's url and pre_steps.", file=sys.stderr)
+                    return 2
                 observed = run.observer.scripts_on(run.page, excluded_origin=GATEWAY_ORIGIN)
-                headers = security_headers.snapshot(run.observer.page_headers(run.url))
+                page_headers = run.observer.page_headers(run.url)
+                if page_headers is None:
+                    print(f"{profile.path}: the page's own document response was not seen (a redirect?); "
+                          "give the page's final address as the profile's url.", file=sys.stderr)
+                    return 2
+                headers = security_headers.snapshot(page_headers)
             script_inventory.write_inventory(observed, scripts_path)
             security_headers.write_baseline(headers, headers_path, page=profile.url)
             print(f"{profile.path}: {len(observed)} scripts → {scripts_path}; headers → {headers_path}")
