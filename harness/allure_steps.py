@@ -21,7 +21,7 @@ _open_step = pytest.StashKey[Any]()
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     """Name the result after the scenario (and its Examples row) and label it; marks become tags already."""
-    example = _example_row(request)
+    example = example_row(request)
     allure.dynamic.title(f"{scenario.name} — {' · '.join(example.values())}" if example else scenario.name)
     allure.dynamic.epic(EPIC)
     allure.dynamic.feature(feature.name)
@@ -32,7 +32,8 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
                                scenario.name)
 
 
-def _example_row(request: pytest.FixtureRequest) -> dict[str, str]:
+def example_row(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The scenario's Examples row (header → value), empty for a plain Scenario."""
     try:
         return dict(request.getfixturevalue("_pytest_bdd_example") or {})
     except pytest.FixtureLookupError:

@@ -35,7 +35,7 @@ class CoverageCollector:
         if report.when != "call" and not (report.when == "setup" and not report.passed):
             return
         for name, value in report.user_properties:
-            if name == USER_PROPERTY:
+            if name == USER_PROPERTY and all(r["scenario"] != report.nodeid for r in self.exercised[value]):
                 self.exercised[value].append({"scenario": report.nodeid, "outcome": report.outcome})
 
     def build(self, target: str, left_out_forced: bool) -> dict:

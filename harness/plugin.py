@@ -11,9 +11,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from harness import allure_steps
+from harness.allure_steps import example_row
 from harness.browser import BrowserNotFound, choose_browser, launch_browser
 from harness.cards import VENDOR_SECURITY_CODE
-from harness.coverage import CoverageCollector
+from harness.coverage import CoverageCollector, record_outcome
 from harness.evidence import failure_evidence, scrub_text_files
 from harness.merchant_checks import TITLES
 from harness.merchant_profile import MerchantProfile, ProfileError, load_profile
@@ -140,6 +141,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     report = yield
     item.stash.setdefault(_reports, {})[report.when] = report
     return report
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: object, scenario: object) -> None:
+    """An Examples row naming a code counts for that code from the start, so a row that fails before
+    its Then step shows in the coverage report as failed, not as not exercised."""
+    code = example_row(request).get("code")
+    if code:
+        tags = set(feature.tags) | set(scenario.tags)
+        record_outcome(request, code, "api" if "api" in tags else "gateway")
 
 
 def pytest_bdd_apply_tag(tag: str, function: object) -> bool | None:

@@ -44,3 +44,10 @@ def test_written_files_mask_card_numbers_in_scenario_names(tmp_path: Path) -> No
     text = (tmp_path / "coverage.json").read_text() + (tmp_path / "coverage.md").read_text()
     assert "4000000000001240" not in text and "1240" in text
     assert json.loads((tmp_path / "coverage.json").read_text())["target"] == "sandbox"
+
+
+def test_one_scenario_recording_a_code_twice_is_listed_once() -> None:
+    collector = CoverageCollector()
+    collector.pytest_runtest_logreport(report("steps/a.py::row", "failed", "api:3401", "api:3401"))
+    rows = {(r["surface"], r["id"]): r for r in collector.build("sandbox", left_out_forced=False)["outcomes"]}
+    assert rows[("api", "3401")]["scenarios"] == [{"scenario": "steps/a.py::row", "outcome": "failed"}]
