@@ -20,6 +20,7 @@ from harness.sandbox_control import Account, SandboxControl
 from harness.submission_probe import SentRequest, SubmissionProbe
 from harness.target_runtime import MerchantGateway, origin_of
 from harness.targets import REAL_GATEWAY_BASE
+from pages.gateway_card_form import GatewayCardForm
 
 GATEWAY_ORIGIN = origin_of(REAL_GATEWAY_BASE)
 SETTLE_MS = 200  # after the purchase settles: let a misbehaving page send what it was going to send
@@ -116,23 +117,22 @@ class MerchantRun:
                 self.page.fill(s.security_code, card.security_code)
             self.page.click(s.purchase)
             return
+        form = self._open_card_form()
+        form.enter_card(card)
+        form.submit()
+
+    def cancel_popup(self) -> None:
+        self._open_card_form().cancel()
+
+    def _open_card_form(self) -> GatewayCardForm:
+        """Press purchase and wait for the gateway's card form in the profile's card frame."""
+        s = self.profile.selectors
         self.page.click(s.purchase)
-        frame = self.page.frame_locator(s.card_frame)
         try:
-            frame.locator("#cn").wait_for(timeout=10_000)
+            return GatewayCardForm(self.page.frame_locator(s.card_frame)).wait_until_shown()
         except PlaywrightTimeout as exc:
             raise MerchantPageError(f"the gateway's card form did not appear in {s.card_frame!r} after "
                                     f"clicking {s.purchase!r}: check the profile's selectors.") from exc
-        for selector, value in (("#cn", card.number), ("#ed_year", card.expiry_year),
-                                ("#ed_month", card.expiry_month), ("#fn", card.first_name),
-                                ("#ln", card.last_name), ("#cvv", card.security_code)):
-            if frame.locator(selector).count():
-                frame.locator(selector).fill(value)
-        frame.locator("#card-submit").click()
-
-    def cancel_popup(self) -> None:
-        self.page.click(self.profile.selectors.purchase)
-        self.page.frame_locator(self.profile.selectors.card_frame).locator("#card-cancel").click()
 
     def wait_until_settled(self, timeout_ms: float = 10_000) -> None:
         """Until the page shows success or failure as the profile describes, or a submission left."""
