@@ -1,8 +1,8 @@
 @custom
 Feature: Custom mode — CPToken.TokenCreate
-  The card is typed into the merchant's own inputs; CPToken.TokenCreate turns it into a token in
-  #tkn. The merchant must clear every card input before the form is submitted (the spec's bold
-  rule), so the submission that leaves the browser carries the token and nothing else.
+  The card is typed into the merchant's own inputs; CPToken.TokenCreate turns it into a token in the
+  input #tkn. The merchant must clear every card input before the form is submitted (the spec's
+  bold rule), so the submission that leaves the browser carries the token and nothing else.
 
   Background:
     Given a billing with a credit-card payment method

@@ -7,24 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
 
-from harness import allure_steps
-from harness.allure_steps import example_row
-from harness.browser import BrowserNotFound, choose_browser, launch_browser
-from harness.cards import VENDOR_SECURITY_CODE
-from harness.coverage import CoverageCollector, record_outcome
-from harness.evidence import failure_evidence, scrub_text_files
-from harness.merchant_checks import TITLES
-from harness.merchant_profile import MerchantProfile, ProfileError, load_profile
-from harness.merchant_verdict import VerdictCollector
-from harness.origin_routing import OriginRouting
-from harness.report_files import write_report_files
-from harness.submission_probe import SubmissionProbe
-from harness.target_runtime import TargetRuntime, start_target
-from harness.targets import TargetConfigError, TargetSettings, resolve_target
-from pages.checkout_selectors import CheckoutSelectors
+from harness.core.browser import choose_browser
+from harness.merchant.checks import TITLES
+from harness.merchant.profile import ProfileError, load_profile
+from harness.reporting import allure_steps
+from harness.reporting.allure_steps import example_row
+from harness.reporting.coverage import CoverageCollector, record_outcome
+from harness.reporting.evidence import scrub_text_files
+from harness.reporting.report_files import write_report_files
+from harness.reporting.verdict import VerdictCollector
+from harness.run_state import COVERAGE, PROFILES, SETTINGS, VERDICT, record_report, run_secrets
+from harness.targets.settings import TargetConfigError, resolve_target
 
 MARKERS = {
     "forced": "the outcome can only be forced on the sandbox; a staging run leaves it out",
@@ -39,11 +34,7 @@ MARKERS = {
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 REFERENCE_PROFILES = (EXAMPLES / "reference-custom.toml", EXAMPLES / "reference-popup.toml")
 
-_reports = pytest.StashKey[dict]()
-_settings = pytest.StashKey[TargetSettings]()
-_coverage = pytest.StashKey[CoverageCollector]()
-_verdict = pytest.StashKey[VerdictCollector]()
-_profiles = pytest.StashKey[list[MerchantProfile]]()
+pytest_plugins = ["harness.fixtures"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,34 +63,34 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = resolve_target(config.getoption("--target"))
     except TargetConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[_settings] = settings
+    config.stash[SETTINGS] = settings
     browser_path = config.getoption("--browser-path")
     if browser_path and not os.access(browser_path, os.X_OK):
         raise pytest.UsageError(f"--browser-path {browser_path} is not an executable file; "
                                 "give the path of a Chromium binary.")
     try:
-        config.stash[_profiles] = [load_profile(p) for p in
+        config.stash[PROFILES] = [load_profile(p) for p in
                                    (config.getoption("--merchant-profile") or REFERENCE_PROFILES)]
     except ProfileError as exc:
         raise pytest.UsageError(f"the merchant profile has mistakes; fix them and run again:\n{exc}") from None
     config.pluginmanager.register(allure_steps, "rp-allure-steps")
     if not hasattr(config, "workerinput"):  # the xdist controller, or a run without xdist
         collector = CoverageCollector()
-        config.stash[_coverage] = collector
+        config.stash[COVERAGE] = collector
         config.pluginmanager.register(collector, "rp-coverage")
         verdict = VerdictCollector()
-        config.stash[_verdict] = verdict
+        config.stash[VERDICT] = verdict
         config.pluginmanager.register(verdict, "rp-merchant-verdict")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
-    if hasattr(config, "workerinput") or _coverage not in config.stash:
+    if hasattr(config, "workerinput") or COVERAGE not in config.stash:
         return
-    collector = config.stash[_coverage]
-    settings = config.stash[_settings]
+    collector = config.stash[COVERAGE]
+    settings = config.stash[SETTINGS]
     reports = Path(config.getoption("--reports-dir"))
-    config.stash[_verdict].write(reports, config.getoption("--gateway"))
+    config.stash[VERDICT].write(reports, config.getoption("--gateway"))
     if collector.exercised:
         collector.write(reports, settings.name, left_out_forced=not settings.can_force_outcomes)
     alluredir = config.getoption("allure_report_dir", None)
@@ -112,15 +103,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         scrub_text_files(results, run_secrets(config))
 
 
-def run_secrets(config: pytest.Config) -> tuple[str, ...]:
-    """Every value this run knows must never stand unmasked in a report."""
-    settings = config.stash[_settings]
-    profiles = config.stash.get(_profiles, [])
-    return (VENDOR_SECURITY_CODE,
-            *(settings.credentials.secrets() if settings.credentials else ()),
-            *(value for p in profiles for value in (p.cards.success, p.cards.security_code)))
-
-
 def _browser_description(config: pytest.Config) -> str:
     if config.getoption("--browser-ws"):
         return f"remote: {config.getoption('--browser-ws')}"
@@ -131,15 +113,10 @@ def _browser_description(config: pytest.Config) -> str:
         return f"unknown ({type(exc).__name__})"
 
 
-def scenario_failed(request: pytest.FixtureRequest) -> bool:
-    """Whether the scenario's setup or call failed (read in fixture teardown)."""
-    return any(r.failed for r in request.node.stash.get(_reports, {}).values())
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     report = yield
-    item.stash.setdefault(_reports, {})[report.when] = report
+    record_report(item, report)
     return report
 
 
@@ -163,7 +140,7 @@ def pytest_bdd_apply_tag(tag: str, function: object) -> bool | None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "rp_merchant_profile" in metafunc.fixturenames:
-        profiles = metafunc.config.stash[_profiles]
+        profiles = metafunc.config.stash[PROFILES]
         metafunc.parametrize("rp_merchant_profile", profiles, ids=[p.path.stem for p in profiles], scope="function")
 
 
@@ -172,81 +149,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         kept = [item for item in items if item.get_closest_marker("merchant")]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
-    settings = config.stash[_settings]
+    settings = config.stash[SETTINGS]
     if settings.can_force_outcomes:
         return
     leave_out = pytest.mark.skip(reason=f"left out on {settings.name}: only the sandbox can force this outcome.")
     for item in items:
         if item.get_closest_marker("forced"):
             item.add_marker(leave_out)
-
-
-@pytest.fixture(scope="session")
-def rp_settings(pytestconfig: pytest.Config) -> TargetSettings:
-    return pytestconfig.stash[_settings]
-
-
-@pytest.fixture(scope="session")
-def rp_target(rp_settings: TargetSettings) -> Iterator[TargetRuntime]:
-    """The target for the whole session (per xdist worker): the embedded sandbox unless told otherwise."""
-    with start_target(rp_settings) as runtime:
-        yield runtime
-
-
-@pytest.fixture
-def rp_credentials_required(rp_settings: TargetSettings) -> None:
-    reason = rp_settings.skip_reason()
-    if reason:
-        pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def rp_browser(pytestconfig: pytest.Config) -> Iterator[Browser]:
-    """One browser per worker."""
-    with sync_playwright() as playwright:
-        try:
-            choice = choose_browser(playwright, pytestconfig.getoption("--browser-path"),
-                                    pytestconfig.getoption("--browser-ws"))
-        except BrowserNotFound as exc:
-            pytest.fail(str(exc), pytrace=False)
-        try:
-            browser = launch_browser(playwright, choice, headless=not pytestconfig.getoption("--headed"),
-                                     extra_args=pytestconfig.getoption("--browser-arg"))
-        except PlaywrightError as exc:
-            pytest.fail(f"the browser ({choice.describe()}) did not start: {str(exc).splitlines()[0]}; "
-                        "check --browser-path, --browser-ws and --browser-arg.", pytrace=False)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def rp_context(request: pytest.FixtureRequest, rp_browser: Browser,
-               rp_target: TargetRuntime) -> Iterator[BrowserContext]:
-    """A fresh context per scenario, traced; the trace is kept (scrubbed of card data) only on failure."""
-    context = rp_browser.new_context()
-    context.set_default_timeout(10_000)
-    if rp_target.merchant_is_routed:  # staging: the local reference merchant under the registered origin
-        OriginRouting(rp_target.merchant_origin, rp_target.merchant_url).install(context)
-    try:
-        with failure_evidence(context, request.config.getoption("--tracing"), lambda: scenario_failed(request),
-                              run_secrets(request.config)):
-            yield context
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def rp_selectors() -> CheckoutSelectors:
-    return CheckoutSelectors()
-
-
-@pytest.fixture
-def rp_probe(rp_context: BrowserContext, rp_selectors: CheckoutSelectors) -> SubmissionProbe:
-    """Records every request and the card inputs at each form submission, from the first page on."""
-    return SubmissionProbe(rp_selectors.card_inputs()).install(rp_context)
-
-
-@pytest.fixture
-def rp_page(rp_context: BrowserContext, rp_probe: SubmissionProbe) -> Page:
-    return rp_context.new_page()
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.merchant_profile import Selectors
+from harness.core.selectors import Selectors
 
 
 @dataclass(frozen=True)

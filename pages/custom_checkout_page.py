@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from harness.cards import CardInput
+from harness.core.cards import CardInput
+from pages.card_inputs import MerchantCardInputs
 from pages.merchant_checkout_page import MerchantCheckoutPage
 
 
 class CustomCheckoutPage(MerchantCheckoutPage):
     def enter_card(self, card: CardInput) -> None:
-        s = self.selectors
-        self.page.fill(s.card_number, card.number)
-        self.page.fill(s.expiry_year, card.expiry_year)
-        self.page.fill(s.expiry_month, card.expiry_month)
-        self.page.fill(s.first_name, card.first_name)
-        self.page.fill(s.last_name, card.last_name)
-        if self.page.locator(s.security_code).count():
-            self.page.fill(s.security_code, card.security_code)
+        MerchantCardInputs(self.page, self.selectors).enter(card)

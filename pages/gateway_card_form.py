@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import FrameLocator
 
-from harness.cards import CardInput
+from harness.core.cards import CardInput
 
 
 class GatewayCardForm:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.script_inventory import origin_of
+from harness.core.origins import origin_of
 from pages.gateway_card_form import GatewayCardForm
 from pages.merchant_checkout_page import MerchantCheckoutPage
 

@@ -8,14 +8,14 @@ import pytest
 from pytest_bdd import parsers, then, when
 
 import catalogue
-from harness.api_situations import provoke
-from harness.card_data_guard import scan_text
-from harness.cards import VENDOR_TEST_CARD
-from harness.coverage import record_outcome
-from harness.evidence import attach_exchange, attach_json
-from harness.outcome_check import failure_message, mismatches
-from harness.scenario_context import ScenarioContext
-from harness.submission_check import received_leaks
+from harness.core.card_data_guard import scan_text
+from harness.core.cards import VENDOR_TEST_CARD
+from harness.reporting.coverage import record_outcome
+from harness.reporting.evidence import attach_exchange, attach_json
+from harness.suites.api_situations import provoke
+from harness.suites.outcome_check import failure_message, mismatches
+from harness.suites.scenario_context import ScenarioContext
+from harness.suites.submission_check import received_leaks
 
 REGISTERED = 5  # register_status 登録完了
 

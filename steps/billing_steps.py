@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from pytest_bdd import given, parsers
 
-from harness.billing_api import BillingApiClient
-from harness.evidence import attach_exchange
-from harness.scenario_context import BillingRef, ScenarioContext
-from harness.target_runtime import TargetRuntime
-from pages.checkout_selectors import CheckoutSelectors
-
-
-@pytest.fixture
-def ctx(request: pytest.FixtureRequest, rp_target: TargetRuntime, rp_selectors: CheckoutSelectors,
-        rp_credentials_required: None) -> ScenarioContext:
-    context = ScenarioContext(rp_target, lambda: request.getfixturevalue("rp_page"),
-                              lambda: request.getfixturevalue("rp_probe"), rp_selectors)
-    yield context
-    if context.api is not None:
-        context.api.close()
+from harness.reporting.evidence import attach_exchange
+from harness.suites.scenario_context import ScenarioContext
+from harness.targets.billing_api import BillingApiClient, card_billing, created_billing
 
 
 @given("a billing with a credit-card payment method")
@@ -28,19 +15,11 @@ def billing_with_card_method(ctx: ScenarioContext) -> None:
     ctx.account = ctx.target.new_account()
     ctx.api = BillingApiClient(ctx.target.api_base, ctx.account.user_id, ctx.account.access_key)
     code = ctx.target.billing_code()
-    exchange = ctx.api.bulk_upsert([{
-        "code": code, "name": "QA 受入テスト",
-        "individual": [{"code": code + "-1", "name": "経理部", "address1": "山田 太郎", "zip_code": "1500001",
-                        "pref": "東京都", "city_address": "渋谷区神宮前1-1-1", "email": "qa@example.com",
-                        "tel": "0312345678"}],
-        "payment": [{"code": code + "-P", "name": "クレジットカード", "payment_method": 1}],
-    }])
+    exchange = ctx.api.bulk_upsert([card_billing(code)])
     attach_exchange(exchange, ctx.secrets())
-    row = (exchange.json or {}).get("billing", [{}])[0]
-    payment = (row.get("payment") or [{}])[0]
-    assert exchange.status == 200 and row.get("error_code") is None and payment.get("number"), (
-        f"bulk_upsert did not create the billing: HTTP {exchange.status}, {exchange.response_text[:300]}")
-    ctx.billing = BillingRef(code, int(payment["number"]), payment.get("code") or code + "-P")
+    ctx.billing = created_billing(exchange, code)
+    assert ctx.billing, (f"bulk_upsert did not create the billing: HTTP {exchange.status}, "
+                         f"{exchange.response_text[:300]}")
 
 
 @given("the shop has the security-code option")

@@ -6,11 +6,12 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 import catalogue
-from harness.cards import VENDOR_SECURITY_CODE, VENDOR_TEST_CARD, CardInput, card_with
-from harness.coverage import record_outcome
-from harness.evidence import attach_json, attach_screenshot
-from harness.scenario_context import ScenarioContext
-from harness.submission_check import card_leaks, judge_submission, received_leaks
+from harness.core.cards import VENDOR_SECURITY_CODE, VENDOR_TEST_CARD, CardInput, card_with
+from harness.reporting.coverage import record_outcome
+from harness.reporting.evidence import attach_json, attach_screenshot
+from harness.reporting.failures import outcome_failure
+from harness.suites.scenario_context import ScenarioContext
+from harness.suites.submission_check import card_leaks, judge_submission, received_leaks
 from pages.popup_checkout_page import PopupCheckoutPage
 
 # A buggy merchant submits right after the gateway's error callback; give it this long to do so.
@@ -115,8 +116,8 @@ def registration_result(request: pytest.FixtureRequest, ctx: ScenarioContext, co
     shown = checkout.result_code()
     wanted = "Success" if expected.id == "SUCCESS" else expected.id
     record_outcome(request, expected.id, "api")
-    assert shown == wanted, (f"[api:{expected.family} {expected.id}] the merchant shows {shown!r} "
-                             f"({checkout.result_message()!r}), expected {wanted!r}")
+    assert shown == wanted, outcome_failure(expected, f"the merchant shows {shown!r} ({checkout.result_message()!r}), "
+                                                      f"expected {wanted!r}")
 
 
 @then(parsers.parse("the merchant shows the gateway message of \"{code}\""))
@@ -127,10 +128,10 @@ def gateway_message(request: pytest.FixtureRequest, ctx: ScenarioContext, code: 
     attach_screenshot(ctx.page, f"merchant shows the gateway message ({code})")
     attach_json("messages the merchant showed", {"on page": shown, "alerts": checkout.alerts})
     record_outcome(request, expected.id, "gateway")
-    assert shown == expected.message, (f"[gateway:{expected.family} {expected.id}] the merchant shows {shown!r}, "
-                                       f"documented errMsg {expected.message!r}")
-    assert expected.message in checkout.alerts, (
-        f"[gateway:{expected.family} {expected.id}] no alert with {expected.message!r}; alerts: {checkout.alerts}")
+    assert shown == expected.message, outcome_failure(expected, f"the merchant shows {shown!r}, documented errMsg "
+                                                                f"{expected.message!r}")
+    assert expected.message in checkout.alerts, outcome_failure(
+        expected, f"no alert with {expected.message!r}; alerts: {checkout.alerts}")
 
 
 @then("nothing was submitted to the merchant")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import catalogue
-from harness.api_situations import provoke
+from harness.suites.api_situations import provoke
 
 FEATURES = Path(__file__).resolve().parents[1] / "features"
 

@@ -11,7 +11,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from harness.card_data_guard import (
+from harness.core.card_data_guard import (
     CARD_NUMBER,
     FINDING,
     SECURITY_CODE,
@@ -24,7 +24,7 @@ from harness.card_data_guard import (
     scan_text,
     summarise,
 )
-from harness.redaction import luhn_valid
+from harness.core.redaction import luhn_valid
 
 TEST_CARD = "4444333322221111"
 CODE = "123"

@@ -7,7 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import catalogue
-from harness.coverage import USER_PROPERTY, CoverageCollector
+from harness.reporting.coverage import USER_PROPERTY, CoverageCollector
 
 
 def report(nodeid: str, outcome: str, *outcomes: str, when: str = "call") -> SimpleNamespace:

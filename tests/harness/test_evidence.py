@@ -6,7 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from harness.evidence import scrub_text_files, scrub_trace
+from harness.reporting.evidence import scrub_text_files, scrub_trace
 
 CARD = "4444333322221111"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness import merchant_checks as checks
-from harness.script_inventory import ScriptRecord
-from harness.submission_probe import SentRequest
+from harness.core.submission_probe import SentRequest
+from harness.merchant import checks
+from harness.merchant.script_inventory import ScriptRecord
 
 CARD = "4444333322221111"
 GATEWAY = "https://credit.j-payment.co.jp"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.merchant_profile import (
-    Cards,
+from harness.core.cards import CardInput
+from harness.core.selectors import Selectors
+from harness.merchant.profile import (
     FailureCriteria,
     Inventory,
     PreStep,
     ProfileError,
-    Selectors,
     SuccessCriteria,
     load_profile,
 )
@@ -118,7 +118,7 @@ def test_a_minimal_profile_takes_the_vendor_sample_defaults(tmp_path: Path) -> N
     )
     assert profile.failure == FailureCriteria(dialog=True)
     assert profile.success == SuccessCriteria(text="Thank you")
-    assert profile.cards == Cards("4444333322221111", "123", "2711", "TARO", "YAMADA")
+    assert profile.cards == CardInput("4444333322221111", "2711", "TARO", "YAMADA", "123")
     assert (profile.cards.expiry_year, profile.cards.expiry_month) == ("27", "11")
     assert profile.pre_steps == () and profile.inventory == Inventory()
     assert profile.path == (tmp_path / "profile.toml").resolve()
@@ -138,7 +138,7 @@ def test_every_field_of_a_full_profile_is_read(tmp_path: Path) -> None:
     )
     assert profile.success == SuccessCriteria("#result-code", "Success", "{merchant}/done/\\d+")
     assert profile.failure == FailureCriteria("#error-message", "エラー", False)
-    assert profile.cards == Cards("4111111111111111", "1234", "2812", "HANAKO", "SATO")
+    assert profile.cards == CardInput("4111111111111111", "2812", "HANAKO", "SATO", "1234")
     assert profile.pre_steps == (
         PreStep("goto", url="{merchant}/login"),
         PreStep("fill", selector="#user", value="  spaced  "),
@@ -178,7 +178,7 @@ def test_a_missing_file_is_named_with_what_to_do(tmp_path: Path) -> None:
         load_profile(tmp_path / "nope.toml")
     assert (
         str(caught.value)
-        == f"{tmp_path / 'nope.toml'}: no such file; give --merchant-profile the path of a profile"
+        == f"{tmp_path / 'nope.toml'}: no such file; give the path of a merchant profile (.toml)"
     )
 
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-from harness.merchant_checks import CheckResult
-from harness.merchant_verdict import PROFILE_PROPERTY, USER_PROPERTY, VerdictCollector
+from harness.merchant.checks import CheckResult
+from harness.reporting.verdict import PROFILE_PROPERTY, USER_PROPERTY, VerdictCollector
 
 PROFILE = json.dumps({"profile": "p.toml", "name": "Shop", "url": "http://shop/", "mode": "custom"})
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import catalogue
-from harness.billing_api import ApiExchange
-from harness.outcome_check import failure_message, mismatches, observed_code_type
+from harness.suites.outcome_check import failure_message, mismatches, observed_code_type
+from harness.targets.billing_api import ApiExchange
 
 
 def exchange(status: int, body: object) -> ApiExchange:

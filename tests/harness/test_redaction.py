@@ -10,7 +10,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from harness.redaction import (
+from harness.core.redaction import (
     find_card_numbers,
     luhn_valid,
     mask_card_number,

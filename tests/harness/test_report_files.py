@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import catalogue
-from harness.outcome_check import failure_message
-from harness.report_files import categories, write_report_files
+from harness.reporting.failures import categories
+from harness.reporting.report_files import write_report_files
+from harness.suites.outcome_check import failure_message
 
 
 def category_of(message: str) -> str | None:

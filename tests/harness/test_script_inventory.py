@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from harness.script_inventory import (
+from harness.core.origins import origin_of
+from harness.core.toml_files import toml_string
+from harness.merchant.script_inventory import (
     PLACEHOLDER_JUSTIFICATION,
     ApprovedScript,
     InventoryError,
     ScriptRecord,
     compare,
     load_inventory,
-    origin_of,
-    toml_string,
     write_inventory,
 )
 

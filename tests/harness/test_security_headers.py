@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.security_headers import (
+from harness.merchant.security_headers import (
     FRAME_ANCESTORS,
     SNAPSHOT_KEYS,
     BaselineError,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.submission_check import judge_submission, received_leaks
-from harness.submission_probe import SentRequest
+from harness.core.submission_probe import SentRequest
+from harness.suites.submission_check import judge_submission, received_leaks
 
 CARD = "4444333322221111"
 

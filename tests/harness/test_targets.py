@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.targets import REAL_GATEWAY_BASE, STAGING_API_BASE, TargetConfigError, resolve_target
+from harness.targets.settings import REAL_GATEWAY_BASE, STAGING_API_BASE, TargetConfigError, resolve_target
 
 STAGING_ENV = {"RP_USER_ID": "qa@example.com", "RP_ACCESS_KEY": "abc123", "RP_AID": "123456"}
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from harness.script_inventory import PLACEHOLDER_JUSTIFICATION, load_inventory
+from harness.merchant.script_inventory import PLACEHOLDER_JUSTIFICATION, load_inventory
 from tests.merchant_pages.server import (
     FOREIGN_CPTOKEN_PATH,
     GATEWAY_CPTOKEN,
@@ -29,7 +29,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 PROFILES = PROJECT / "tests" / "merchant_pages" / "profiles"
 MERCHANT_STEPS = PROJECT / "steps" / "test_merchant_page.py"
 PAGES_PLACEHOLDER = "{pages}"
-TEST_CARD = "4444333322221111"  # the profiles' default test card (harness.merchant_profile.VENDOR_TEST_CARD)
+TEST_CARD = "4444333322221111"  # the profiles' default test card (harness.merchant.profile.VENDOR_TEST_CARD)
 RUN_TIMEOUT_SECONDS = 1200
 ALL_CHECKS = {
     "inputs-cleared", "no-card-data-leaves", "errors-handled", "tokenizer-origin", "script-inventory",
@@ -106,7 +106,7 @@ def _approves_itself(name: str) -> bool:
 
 
 def _justify(inventory: Path) -> None:
-    """What a reviewer does after `harness.approve`: a reason for every script instead of the TODO."""
+    """What a reviewer does after `harness.merchant.approve`: a reason for every script instead of the TODO."""
     lines = inventory.read_text(encoding="utf-8").splitlines(keepends=True)
     url = ""
     for index, line in enumerate(lines):
@@ -126,7 +126,7 @@ def _bite(folder: Path) -> BiteRun:
         profiles = _write_profiles(pages, folder / "profiles")
         approve = [arg for name, path in profiles.items() if _approves_itself(name)
                    for arg in ("--merchant-profile", str(path))]
-        done = _run(["-m", "harness.approve", *approve], "python -m harness.approve")
+        done = _run(["-m", "harness.merchant.approve", *approve], "python -m harness.merchant.approve")
         assert done.returncode == 0, done.stdout + done.stderr
         for inventory in sorted((folder / "profiles" / "approved").glob("*.scripts.toml")):
             _justify(inventory)

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect, sync_playwright
 
 import catalogue
-from harness.browser import choose_browser, launch_browser
+from harness.core.browser import choose_browser, launch_browser
 from sandbox.server import MerchantServer, SandboxServer
 
 REAL_GATEWAY = "https://credit.j-payment.co.jp"

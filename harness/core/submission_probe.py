@@ -1,0 +1,102 @@
+"""Watches what leaves the browser: every request, and the card inputs at the instant a form is submitted."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Request
+
+from harness.core.origins import origin_of
+
+# Runs in every page and frame before the page's own scripts. It snapshots the card inputs of the
+# document when a form is submitted — by the user (submit event, capture phase), by script
+# (form.submit(), which fires no event, and form.requestSubmit()) — and reports it to the harness.
+_PROBE_SCRIPT = """
+(() => {
+  const selectors = %(selectors)s;
+  let counter = 0;
+  const send = (message) => { try { window.__rpSubmitSnapshot(JSON.stringify(message)); } catch (e) {} };
+  const report = (form, how) => {
+    const inputs = [];
+    for (const selector of selectors) {
+      for (const el of document.querySelectorAll(selector)) {
+        inputs.push({selector, id: el.id || null, name: el.name || null, value: el.value});
+      }
+    }
+    const fields = form ? Array.from(new FormData(form).entries()).map(([k, v]) => [k, String(v)]) : [];
+    const id = location.href + '#' + (++counter);
+    send({id, how, url: location.href, form_id: form && form.id || null,
+          action: form && form.action || null, inputs, fields, time: Date.now()});
+    return id;
+  };
+  // A submit event a handler cancels (preventDefault) sends nothing: it is marked prevented afterwards.
+  document.addEventListener('submit', (event) => {
+    const id = report(event.target, 'submit event');
+    setTimeout(() => { if (event.defaultPrevented) send({prevented: id}); }, 0);
+  }, true);
+  const nativeSubmit = HTMLFormElement.prototype.submit;
+  HTMLFormElement.prototype.submit = function () { report(this, 'form.submit()'); return nativeSubmit.call(this); };
+})();
+"""
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    url: str
+    method: str
+    headers: dict[str, str]
+    body: str | None
+    resource_type: str
+    is_navigation: bool
+
+    @property
+    def origin(self) -> str:
+        return origin_of(self.url)
+
+
+@dataclass
+class SubmissionProbe:
+    """Install once per browser context; read after the scenario acted."""
+
+    card_selectors: tuple[str, ...]
+    requests: list[SentRequest] = field(default_factory=list)
+    snapshots: list[dict[str, Any]] = field(default_factory=list)
+
+    def install(self, context: BrowserContext) -> SubmissionProbe:
+        context.expose_binding("__rpSubmitSnapshot", self._on_snapshot)
+        context.add_init_script(_PROBE_SCRIPT % {"selectors": json.dumps(list(self.card_selectors))})
+        context.on("request", self._on_request)
+        return self
+
+    def _on_snapshot(self, source: dict[str, Any], payload: str) -> None:
+        message = json.loads(payload)
+        if "prevented" in message:
+            for snapshot in self.snapshots:
+                if snapshot["id"] == message["prevented"]:
+                    snapshot["prevented"] = True
+            return
+        self.snapshots.append(message)
+
+    def _on_request(self, request: Request) -> None:
+        try:
+            body = request.post_data
+        except Exception:  # binary bodies that are not UTF-8
+            body = None
+        self.requests.append(SentRequest(request.url, request.method, dict(request.headers), body,
+                                         request.resource_type, request.is_navigation_request()))
+
+    def form_posts(self, origin: str) -> list[SentRequest]:
+        """Form submissions (navigations with a body) that went to the given origin."""
+        return [r for r in self.requests if r.origin == origin and r.method == "POST" and r.is_navigation]
+
+    def page_snapshots(self, gateway_origin: str) -> list[dict[str, Any]]:
+        """Submissions of the merchant's forms that went ahead (not cancelled by a handler); the gateway's
+        own card form, in its frame, is not the merchant's."""
+        return [snap for snap in self.snapshots
+                if origin_of(snap.get("url") or "") != gateway_origin and not snap.get("prevented")]
+
+    def requests_outside(self, gateway_origin: str) -> list[SentRequest]:
+        return [r for r in self.requests if r.origin != gateway_origin and not r.url.startswith("data:")]
+

@@ -1,0 +1,227 @@
+"""Drive a merchant's own checkout page, described by its profile, through one purchase."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import re
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from harness.core.cards import PROVOKING_CARD_NUMBERS, CardInput
+from harness.core.origin_routing import OriginRouting
+from harness.core.origins import origin_of
+from harness.core.submission_probe import SentRequest, SubmissionProbe
+from harness.merchant.page_observer import PageObserver
+from harness.merchant.profile import CHECKOUT_PLACEHOLDER, MERCHANT_PLACEHOLDER, MerchantProfile
+from harness.targets.reference_merchant import ReferenceMerchant
+from harness.targets.runtime import MerchantGateway
+from harness.targets.sandbox_control import Account, SandboxControl
+from harness.targets.settings import REAL_GATEWAY_BASE
+from pages.card_inputs import MerchantCardInputs, MissingCardInput
+from pages.gateway_card_form import GatewayCardForm
+
+GATEWAY_ORIGIN = origin_of(REAL_GATEWAY_BASE)
+SETTLE_MS = 200  # after the purchase settles: let a misbehaving page send what it was going to send
+
+
+class MerchantPageError(RuntimeError):
+    """The page did not behave as its profile says (a selector missing, nothing happened)."""
+
+
+class NotProvokable(RuntimeError):
+    """This run cannot make the gateway give that answer (the sentence says why); the check is skipped."""
+
+
+@dataclass
+class MerchantRun:
+    """One browser context driving one merchant page; everything it saw stays here for the checks."""
+
+    profile: MerchantProfile
+    context: BrowserContext
+    page: Page
+    probe: SubmissionProbe
+    observer: PageObserver
+    gateway_origin: str
+    control: SandboxControl | None
+    alerts: list[str] = field(default_factory=list)
+    url: str = ""
+    token_calls_before: int = 0
+    answered: str = ""
+    security_code_asked: bool = False
+
+    def __post_init__(self) -> None:
+        self.page.on("dialog", self._on_dialog)
+        self.url = self.profile.url
+
+    def _on_dialog(self, dialog) -> None:  # noqa: ANN001 - Playwright's Dialog
+        self.alerts.append(dialog.message)
+        dialog.accept()
+
+    @property
+    def page_origin(self) -> str:
+        return origin_of(self.url)
+
+    def prepare_reference_checkout(self, merchant: ReferenceMerchant) -> None:
+        """For a profile of the reference merchant ("{checkout}" in its url): a billing and a checkout for it."""
+        if CHECKOUT_PLACEHOLDER not in self.url:
+            return
+        assert self.control is not None, "the reference merchant's profiles need the sandbox"
+        account = Account(self.profile.aid, f"qa-{secrets.token_hex(6)}@sandbox.example", secrets.token_hex(12))
+        self.control.update_user(account)
+        billing = self.control.create_billing(account, "QA" + secrets.token_hex(8).upper())
+        checkout = merchant.create_checkout(account.credentials, billing.billing_code, billing.number)
+        self.url = self.url.replace(CHECKOUT_PLACEHOLDER, checkout.id)
+
+    def register_with_sandbox(self, allowed: bool = True) -> None:
+        """Make the sandbox know the profile's shop and accept (or, for the referer check, refuse) the page's origin."""
+        if self.control is None:
+            return
+        origins = [self.page_origin] if allowed else ["https://not-this-merchant.example"]
+        self.control.update_shop(self.profile.aid, allowed_origins=origins, md_optional=True)
+
+    def open(self) -> None:
+        """Run the profile's pre-steps, then open the checkout page."""
+        for step in self.profile.pre_steps:
+            if step.action == "goto":
+                self.page.goto(step.url)
+            elif step.action == "click":
+                self.page.click(step.selector)
+            elif step.action == "fill":
+                self.page.fill(step.selector, step.value or "")
+            elif step.action == "wait_for":
+                if step.selector:
+                    self.page.wait_for_selector(step.selector)
+                else:
+                    self.page.wait_for_url(re.compile(step.url))
+        if self.page.url.split("#")[0] != self.url:
+            self.page.goto(self.url)
+
+    def card(self, **changes: str) -> CardInput:
+        return dataclasses.replace(self.profile.cards, **changes)
+
+    def pay(self, card: CardInput) -> None:
+        """Enter the card where the mode says and press the purchase button."""
+        s = self.profile.selectors
+        if self.profile.mode == "custom":
+            try:
+                self.security_code_asked = MerchantCardInputs(self.page, s).enter(card)
+            except MissingCardInput as exc:
+                raise MerchantPageError(f"{exc}: fix the profile's [selectors] so the harness can type the "
+                                        "test card.") from None
+            self.page.click(s.purchase)
+            return
+        form = self._open_card_form()
+        form.enter_card(card)
+        form.submit()
+
+    def provoke(self, code: str) -> None:
+        """Drive a purchase to which the gateway answers code: a documented rule-breaking card, the page's origin
+        taken away (ER002), or the holder cancelling the gateway's card form (popup)."""
+        if code == "Cancel" and self.profile.mode != "popup":
+            raise NotProvokable("Cancel exists only in popup mode (the gateway's card form).")
+        if code == "ER002":
+            if self.control is None:
+                raise NotProvokable("the referer error needs the sandbox (--gateway sandbox) to take the page's "
+                                    "origin away.")
+            self.register_with_sandbox(allowed=False)
+        self.open()
+        if code == "Cancel":
+            self.cancel_popup()
+        else:
+            self.pay(self.card(number=PROVOKING_CARD_NUMBERS.get(code, self.profile.cards.number)))
+        self.wait_until_settled()
+        self.answered = code
+
+    def cancel_popup(self) -> None:
+        self._open_card_form().cancel()
+
+    def _open_card_form(self) -> GatewayCardForm:
+        """Press purchase and wait for the gateway's card form in the profile's card frame."""
+        s = self.profile.selectors
+        self.page.click(s.purchase)
+        try:
+            return GatewayCardForm(self.page.frame_locator(s.card_frame)).wait_until_shown()
+        except PlaywrightTimeout as exc:
+            raise MerchantPageError(f"the gateway's card form did not appear in {s.card_frame!r} after "
+                                    f"clicking {s.purchase!r}: check the profile's selectors.") from exc
+
+    def wait_until_settled(self, timeout_ms: float = 10_000) -> None:
+        """Until the page shows success or failure as the profile describes, or a submission left."""
+        deadline_ms = timeout_ms
+        step = 100
+        while deadline_ms > 0:
+            if self.submissions() or self.shows_failure() or self.shows_success():
+                break
+            self.page.wait_for_timeout(step)
+            deadline_ms -= step
+        try:
+            self.page.wait_for_load_state("load", timeout=5_000)
+        except PlaywrightTimeout:
+            pass
+        self.page.wait_for_timeout(SETTLE_MS)
+
+    def submissions(self) -> list[SentRequest]:
+        """Requests that carried the checkout form away: to the form's action, after a submit was seen."""
+        actions = {(snap.get("action") or "").split("?")[0] for snap in self.page_snapshots()}
+        actions.discard("")
+        return [r for r in self.probe.requests if r.is_navigation and r.url.split("?")[0] in actions]
+
+    def page_snapshots(self) -> list[dict]:
+        """The merchant page's form submissions (not the gateway's card form in its frame)."""
+        return self.probe.page_snapshots(self.gateway_origin)
+
+    def shows_success(self) -> bool:
+        criteria = self.profile.success
+        if criteria.url and re.search(criteria.url, self.page.url):
+            return True
+        return self._shows(criteria.selector, criteria.text)
+
+    def shows_failure(self) -> bool:
+        criteria = self.profile.failure
+        return bool(criteria.dialog and self.alerts) or self._shows(criteria.selector, criteria.text)
+
+    def failure_text(self) -> str:
+        return " / ".join([*self._texts(self.profile.failure.selector), *self.alerts])
+
+    def _shows(self, selector: str | None, text: str | None) -> bool:
+        """The selector shows some text (containing text, when given); or, without a selector, the page does."""
+        if not selector and not text:
+            return False
+        shown = self._texts(selector) if selector else self._texts("body")
+        return any(t for t in shown if not text or text in t)
+
+    def _texts(self, selector: str | None) -> list[str]:
+        """Visible texts of the selector right now, without waiting (the page may be navigating)."""
+        if not selector:
+            return []
+        try:
+            return [t.strip() for t in self.page.locator(selector).all_inner_texts() if t.strip()]
+        except Exception:
+            return []
+
+
+@contextlib.contextmanager
+def start_run(profile: MerchantProfile, new_context: Callable[[Sequence[OriginRouting]], BrowserContext],
+              gateway: MerchantGateway) -> Iterator[MerchantRun]:
+    """A fresh browser context on the profile's page, the gateway host answered by the sandbox when there is one.
+    new_context opens a context with the given routings (the caller owns closing it)."""
+    if gateway.reference_base:
+        profile = profile.expand(gateway.reference_base)
+    context = new_context([OriginRouting(REAL_GATEWAY_BASE, gateway.sandbox_url)] if gateway.sandbox_url else [])
+    probe = SubmissionProbe(profile.selectors.card_inputs()).install(context)
+    observer = PageObserver().install(context)
+    run = MerchantRun(profile, context, context.new_page(), probe, observer, GATEWAY_ORIGIN, gateway.control)
+    run.register_with_sandbox()
+    if gateway.reference_merchant:
+        run.prepare_reference_checkout(gateway.reference_merchant)
+    run.token_calls_before = len(run.control.token_calls(profile.aid)) if run.control else 0
+    yield run
+
+
+def needs_reference_merchant(profile: MerchantProfile) -> bool:
+    return CHECKOUT_PLACEHOLDER in profile.url or MERCHANT_PLACEHOLDER in profile.url

@@ -1,0 +1,91 @@
+"""What one scenario has set up and seen so far, shared by its steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from playwright.sync_api import Page
+
+from harness.core.cards import CardInput
+from harness.core.submission_probe import SubmissionProbe
+from harness.suites.tokenizer import browser_token
+from harness.targets.billing_api import ApiExchange, BillingApiClient, BillingRef
+from harness.targets.reference_merchant import Checkout
+from harness.targets.runtime import TargetRuntime
+from harness.targets.sandbox_control import Account
+from pages.checkout_selectors import CheckoutSelectors
+from pages.custom_checkout_page import CustomCheckoutPage
+from pages.popup_checkout_page import PopupCheckoutPage
+
+
+@dataclass
+class CheckoutSettings:
+    """How the reference merchant's page is configured before it is opened."""
+
+    mode: str = "custom"
+    aid: str | None = None
+    md: str | None = "10"
+    security_code: bool = False
+
+
+@dataclass
+class ScenarioContext:
+    """Steps share it; the browser page is opened only when a step first needs it (API rows rarely do)."""
+
+    target: TargetRuntime
+    open_page: Callable[[], Page]
+    probe_of: Callable[[], SubmissionProbe]
+    selectors: CheckoutSelectors
+    account: Account | None = None
+    api: BillingApiClient | None = None
+    billing: BillingRef | None = None
+    checkout_settings: CheckoutSettings = field(default_factory=CheckoutSettings)
+    checkout: Checkout | None = None
+    checkout_page: CustomCheckoutPage | PopupCheckoutPage | None = None
+    exchanges: list[ApiExchange] = field(default_factory=list)
+
+    @cached_property
+    def page(self) -> Page:
+        return self.open_page()
+
+    @property
+    def probe(self) -> SubmissionProbe:
+        """What left the browser; asking for it opens the page, so the probe sees everything from the start."""
+        self.page  # noqa: B018 - the probe is installed with the page's context
+        return self.probe_of()
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values masked in every attachment of this scenario."""
+        return (self.account.access_key,) if self.account else ()
+
+    def ensure_checkout(self) -> Checkout:
+        """Create the merchant checkout for the billing, once, with the settings the steps chose."""
+        if self.checkout is None:
+            assert self.account and self.billing, "a scenario needs a billing before its checkout"
+            settings = self.checkout_settings
+            self.checkout = self.target.merchant.create_checkout(
+                self.account.credentials, self.billing.code, self.billing.payment_number,
+                aid=settings.aid, security_code=settings.security_code, md=settings.md)
+        return self.checkout
+
+    def open_checkout(self) -> CustomCheckoutPage | PopupCheckoutPage:
+        """Open the checkout page in the browser (once)."""
+        if self.checkout_page is not None:
+            return self.checkout_page
+        settings = self.checkout_settings
+        url = self.target.browser_url(self.ensure_checkout().url(settings.mode))
+        page_class = PopupCheckoutPage if settings.mode == "popup" else CustomCheckoutPage
+        self.checkout_page = page_class(self.page, url, self.selectors).open()
+        return self.checkout_page
+
+    def fresh_token(self, card: CardInput | None = None) -> str:
+        """A token issued by the gateway in the browser for this scenario's shop (the form is not submitted)."""
+        assert self.account is not None
+        url = self.target.browser_url(self.ensure_checkout().url("custom"))
+        return browser_token(self.page, url, self.account.aid, card or CardInput())
+
+    def received_by_merchant(self) -> list[dict[str, Any]]:
+        return self.target.merchant.received(self.checkout.id) if self.checkout else []

@@ -1,0 +1,53 @@
+"""Client of the reference merchant site's own set-up API (/_merchant/): checkouts and what they received."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from harness.targets.settings import Credentials
+
+
+@dataclass(frozen=True)
+class Checkout:
+    id: str
+    popup_url: str
+    custom_url: str
+
+    def url(self, mode: str) -> str:
+        if mode not in ("popup", "custom"):
+            raise ValueError(f"mode must be 'popup' or 'custom', not {mode!r}")
+        return self.popup_url if mode == "popup" else self.custom_url
+
+
+class ReferenceMerchant:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, timeout=20)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def create_checkout(self, credentials: Credentials, billing_code: str, payment_method_number: int, *,
+                        aid: str | None = None, security_code: bool = False,
+                        md: str | None = "10") -> Checkout:
+        body: dict[str, Any] = {
+            "user_id": credentials.user_id, "access_key": credentials.access_key,
+            "aid": aid if aid is not None else credentials.aid,
+            "billing_code": billing_code, "payment_method_number": payment_method_number,
+            "security_code": security_code, "md": md,
+        }
+        response = self._http.post("/_merchant/checkouts", json=body)
+        response.raise_for_status()
+        data = response.json()
+        return Checkout(data["id"], self._absolute(data["popup_url"]), self._absolute(data["custom_url"]))
+
+    def received(self, checkout_id: str) -> list[dict[str, Any]]:
+        response = self._http.get(f"/_merchant/checkouts/{checkout_id}/received")
+        response.raise_for_status()
+        return response.json()["submissions"]
+
+    def _absolute(self, url: str) -> str:
+        return url if url.startswith("http") else f"{self.base_url}{url}"

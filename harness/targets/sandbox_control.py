@@ -1,0 +1,99 @@
+"""Client of the sandbox's control API (/_sandbox/): accounts, forced outcomes, clock, journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from harness.targets.settings import Credentials
+
+
+class SandboxControlError(RuntimeError):
+    """The sandbox refused a control request; the message carries its one-sentence reason."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """An isolated shop and API user in the sandbox."""
+
+    aid: str
+    user_id: str
+    access_key: str
+
+    @property
+    def credentials(self) -> Credentials:
+        return Credentials(self.user_id, self.access_key, self.aid)
+
+
+@dataclass(frozen=True)
+class Billing:
+    billing_code: str
+    number: int
+    code: str
+
+
+class SandboxControl:
+    """Talks to the sandbox over HTTP only, exactly as the harness talks to staging."""
+
+    def __init__(self, gateway_url: str, timeout: float = 10.0) -> None:
+        self.base_url = gateway_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = self._http.post(f"/_sandbox/{path}", json=body)
+        if response.status_code >= 400:
+            raise SandboxControlError(f"sandbox control {path} answered {response.status_code}: {response.text}")
+        return response.json() if response.content else {}
+
+    def _get(self, path: str, **params: Any) -> dict[str, Any]:
+        response = self._http.get(f"/_sandbox/{path}", params={k: v for k, v in params.items() if v is not None})
+        if response.status_code >= 400:
+            raise SandboxControlError(f"sandbox control {path} answered {response.status_code}: {response.text}")
+        return response.json()
+
+    def create_account(self, allowed_origins: list[str], *, security_code: bool = False,
+                       ip_allow_list: list[str] | None = None, md_optional: bool = False) -> Account:
+        body = self._post("accounts", {
+            "allowed_origins": allowed_origins,
+            "security_code": security_code,
+            "ip_allow_list": ip_allow_list or [],
+            "md_optional": md_optional,
+        })
+        return Account(body["aid"], body["user_id"], body["access_key"])
+
+    def update_shop(self, aid: str, **fields: Any) -> None:
+        self._post("shops", {"aid": aid, **fields})
+
+    def update_user(self, account: Account, **fields: Any) -> None:
+        self._post("users", {"user_id": account.user_id, "access_key": account.access_key,
+                             "aid": account.aid, **fields})
+
+    def create_billing(self, account: Account, billing_code: str) -> Billing:
+        body = self._post("billings", {"user_id": account.user_id, "billing_code": billing_code})
+        return Billing(body["billing_code"], int(body["number"]), body["code"])
+
+    def prime(self, endpoint: str, code: str, *, count: int = 1, account: Account | None = None) -> None:
+        scope = {"user_id": account.user_id, "aid": account.aid} if account else {}
+        self._post("prime", {"endpoint": endpoint, "code": code, "count": count, **scope})
+
+    def maintenance(self, on: bool, account: Account | None = None) -> None:
+        self._post("maintenance", {"on": on, **({"user_id": account.user_id} if account else {})})
+
+    def advance_clock(self, seconds: int, account: Account | None = None) -> None:
+        self._post("clock", {"advance_seconds": seconds, **({"aid": account.aid} if account else {})})
+
+    def rate_limit(self, limit: int, window_seconds: int, account: Account | None = None) -> None:
+        self._post("rate-limit", {"limit": limit, "window_seconds": window_seconds,
+                                  **({"user_id": account.user_id} if account else {})})
+
+    def fault(self, endpoint: str, kind: str, account: Account, *, count: int = 1) -> None:
+        """The next count requests of endpoint for this account get a fault: "http500" or "drop"."""
+        self._post("faults", {"endpoint": endpoint, "kind": kind, "count": count, "aid": account.aid})
+
+    def token_calls(self, aid: str) -> list[dict[str, Any]]:
+        return self._get("token-calls", aid=aid)["calls"]
