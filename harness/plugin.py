@@ -15,10 +15,11 @@ from harness.merchant.profile import ProfileError, load_profile
 from harness.reporting import allure_steps
 from harness.reporting.allure_steps import example_row
 from harness.reporting.coverage import CoverageCollector, record_outcome
-from harness.reporting.evidence import scrub_text_files
+from harness.reporting.evidence import scrub_failure_text, scrub_text_files
 from harness.reporting.report_files import write_report_files
 from harness.reporting.verdict import VerdictCollector
 from harness.run_state import COVERAGE, PROFILES, SETTINGS, VERDICT, record_report, run_secrets
+from harness.targets import preflight
 from harness.targets.settings import TargetConfigError, resolve_target
 
 MARKERS = {
@@ -68,6 +69,14 @@ def pytest_configure(config: pytest.Config) -> None:
     if browser_path and not os.access(browser_path, os.X_OK):
         raise pytest.UsageError(f"--browser-path {browser_path} is not an executable file; "
                                 "give the path of a Chromium binary.")
+    if not hasattr(config, "workerinput"):  # once per run, before any worker starts
+        try:
+            preflight.check_reports_dir(Path(config.getoption("--reports-dir")))
+            preflight.check_browser_path(browser_path)
+            preflight.check_browser_server(config.getoption("--browser-ws"))
+            preflight.check_staging(settings, needs_credentials=not config.getoption("--merchant-profile"))
+        except preflight.PreflightError as exc:
+            raise pytest.UsageError(str(exc)) from None
     try:
         config.stash[PROFILES] = [load_profile(p) for p in
                                    (config.getoption("--merchant-profile") or REFERENCE_PROFILES)]
@@ -116,6 +125,8 @@ def _browser_description(config: pytest.Config) -> str:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     report = yield
+    if report.failed:  # --showlocals and tracebacks print the frames' variables: mask the run's secrets there
+        scrub_failure_text(report, run_secrets(item.config))
     record_report(item, report)
     return report
 

@@ -176,22 +176,21 @@ def test_the_suites_pass_on_staging_against_a_remote_sandbox(
     control.close()
 
 
-def test_staging_without_credentials_skips_and_an_unknown_target_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_misconfigured_run_stops_before_any_test_with_one_sentence(tmp_path: Path) -> None:
     # Loopback URLs that nothing listens on: the vendor's hosts are never dialled, whatever happens.
     nowhere = "http://127.0.0.1:9"
-    env = clean_environment(RP_API_BASE=nowhere, RP_GATEWAY_BASE=nowhere)
-    selection = "every_card_input_is_empty_at_the_moment or (wellformed and 3401)"
-    run = run_suites(["--target", "staging", "--reports-dir", str(tmp_path / "reports"), "-k", selection],
-                     env, tmp_path / "junit.xml")
-    assert run.returncode == 0, run.output[-6000:]
-    assert len(run.results) == 4 and run.named("skipped") == set(run.results), run.results
-    reasons = {message for _, message in run.results.values()}
-    assert len(reasons) == 1, reasons
-    reason = reasons.pop()
-    assert all(name in reason for name in ("RP_USER_ID", "RP_ACCESS_KEY", "RP_AID")), reason
-    assert reason.endswith(".") and reason.count(".") == 1 and "\n" not in reason, reason  # one sentence
-
-    wrong = run_suites(["--target", "prod"], clean_environment(), tmp_path / "prod.xml")
-    assert wrong.returncode == pytest.ExitCode.USAGE_ERROR, wrong.output
-    assert "--target sandbox or --target staging" in wrong.output
-    assert "Traceback" not in wrong.output
+    cases = [
+        (["--target", "staging"], clean_environment(RP_API_BASE=nowhere, RP_GATEWAY_BASE=nowhere),
+         "--target staging needs RP_USER_ID, RP_ACCESS_KEY, RP_AID in the environment"),
+        (["--target", "staging"], clean_environment(RP_API_BASE=nowhere, RP_GATEWAY_BASE=nowhere, RP_USER_ID="qa@x.jp",
+                                                    RP_ACCESS_KEY="k" * 20, RP_AID="123456"),
+         f"the billing API at {nowhere} did not answer"),
+        (["--browser-path", "/bin/true"], clean_environment(), "--browser-path /bin/true is not Chromium"),
+        (["--target", "prod"], clean_environment(), "--target sandbox or --target staging"),
+    ]
+    for number, (args, env, sentence) in enumerate(cases):
+        run = run_suites(args, env, tmp_path / f"run{number}.xml")
+        assert run.returncode == pytest.ExitCode.USAGE_ERROR, (args, run.output[-3000:])
+        assert sentence in run.output, (args, run.output[-3000:])
+        assert "Traceback" not in run.output and "k" * 20 not in run.output, run.output
+        assert not run.results, run.results  # stopped before any test ran

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import allure
+import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from harness.core.redaction import redact_json, redact_text
@@ -87,6 +88,15 @@ def scrub_trace(trace_zip: Path, secrets: Iterable[str] = ()) -> Path:
             target.writestr(entry, _scrub_json_lines(text, secrets).encode("utf-8"))
     trace_zip.unlink()
     return scrubbed
+
+
+def scrub_failure_text(report: pytest.TestReport, secrets: Iterable[str] = ()) -> None:
+    """Mask card data and the run's secrets in a failed test's report text (its traceback and, with
+    --showlocals, its frames' variables), which pytest prints and Allure and JUnit keep."""
+    shown = str(report.longrepr)
+    clean = redact_text(shown, tuple(secrets))
+    if clean != shown:
+        report.longrepr = clean
 
 
 def scrub_text_files(folder: Path, secrets: Iterable[str] = ()) -> int:
