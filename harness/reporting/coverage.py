@@ -69,6 +69,16 @@ class CoverageCollector:
         return report
 
 
+def coverage_headline(report: dict) -> str:
+    """One line for the report's summary: how many catalogued codes the run exercised, and how they ended."""
+    rows = report["outcomes"]
+    exercised = [r for r in rows if r["scenarios"]]
+    passed = sum(r["status"] == "passed" for r in exercised)
+    failed = sum(r["status"] == "failed" for r in exercised)
+    return (f"{len(exercised)} of {len(rows)} catalogued codes exercised ({passed} passed, {failed} failed); "
+            "details in coverage.md")
+
+
 def _summary(rows: list[dict]) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for row in rows:

@@ -38,9 +38,12 @@ def executor() -> dict[str, str]:
     return {"name": platform.node() or "local", "type": "local", "buildName": "local run"}
 
 
-def write_report_files(results_dir: Path, target: dict[str, str], browser: str) -> None:
+def write_report_files(results_dir: Path, target: dict[str, str], browser: str,
+                       summary: dict[str, str] | None = None) -> None:
+    """environment.properties (what the report's summary shows: target, gateway, merchant profiles, coverage
+    headline, versions), executor.json and categories.json."""
     results_dir.mkdir(parents=True, exist_ok=True)
-    env = environment(target, browser)
+    env = {**environment(target, browser), **(summary or {})}
     (results_dir / "environment.properties").write_text(
         "".join(f"{key}={_escape(value)}\n" for key, value in env.items()), encoding="utf-8")
     (results_dir / "executor.json").write_text(json.dumps(executor(), indent=2), encoding="utf-8")
@@ -56,3 +59,29 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "not installed"
+
+
+def prune_internal_fixtures(results_dir: Path) -> int:
+    """Drop the set-up and tear-down stages of fixtures that passed and carry nothing for a reader (no step, no
+    attachment), so each scenario opens with its Gherkin steps; returns how many stages were dropped. A fixture
+    that failed, or attached evidence (a trace, a screenshot), stays."""
+    dropped = 0
+    for path in results_dir.glob("*-container.json"):
+        try:
+            container = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        changed = False
+        for stage in ("befores", "afters"):
+            kept = [s for s in container.get(stage, []) if _worth_showing(s)]
+            if len(kept) != len(container.get(stage, [])):
+                dropped += len(container[stage]) - len(kept)
+                container[stage] = kept
+                changed = True
+        if changed:
+            path.write_text(json.dumps(container, ensure_ascii=False), encoding="utf-8")
+    return dropped
+
+
+def _worth_showing(stage: dict) -> bool:
+    return stage.get("status") not in ("passed", None) or bool(stage.get("steps")) or bool(stage.get("attachments"))
