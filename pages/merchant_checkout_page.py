@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from playwright.sync_api import Dialog, Page
 
 from pages.checkout_selectors import CheckoutSelectors
@@ -13,6 +15,7 @@ class MerchantCheckoutPage:
         self.url = url
         self.selectors = selectors or CheckoutSelectors()
         self.alerts: list[str] = []
+        self.error_shown_at: float | None = None  # monotonic seconds, when wait_for_error saw the message
         page.on("dialog", self._on_dialog)
 
     def _on_dialog(self, dialog: Dialog) -> None:
@@ -42,4 +45,11 @@ class MerchantCheckoutPage:
         self.page.wait_for_function(
             "s => { const e = document.querySelector(s); return e && e.textContent.trim().length > 0; }",
             arg=self.selectors.error_message, timeout=timeout_ms)
+        self.error_shown_at = time.monotonic()
         return locator.inner_text().strip()
+
+    def wait_out_late_submission(self, grace_ms: float) -> None:
+        """Give a buggy page grace_ms after it showed its error (or from now, when it showed none) to submit
+        anyway: the time the steps spent since the error was shown counts towards it."""
+        spent_ms = (time.monotonic() - self.error_shown_at) * 1000 if self.error_shown_at is not None else 0.0
+        self.page.wait_for_timeout(max(grace_ms - spent_ms, 0.0))

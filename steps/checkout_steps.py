@@ -14,7 +14,7 @@ from harness.suites.scenario_context import ScenarioContext
 from harness.suites.submission_check import card_leaks, judge_submission, received_leaks
 from pages.popup_checkout_page import PopupCheckoutPage
 
-# A buggy merchant submits right after the gateway's error callback; give it this long to do so.
+# A buggy merchant submits right after the gateway's error callback; give it this long after the callback.
 SUBMIT_GRACE_MS = 200
 
 
@@ -136,7 +136,7 @@ def gateway_message(request: pytest.FixtureRequest, ctx: ScenarioContext, code: 
 
 @then("nothing was submitted to the merchant")
 def nothing_submitted(ctx: ScenarioContext) -> None:
-    ctx.page.wait_for_timeout(SUBMIT_GRACE_MS)
+    ctx.open_checkout().wait_out_late_submission(SUBMIT_GRACE_MS)
     posts = ctx.probe.form_posts(ctx.target.merchant_origin)
     received = ctx.received_by_merchant()
     attach_json("what reached the merchant", {"form posts from the browser": len(posts),
