@@ -21,6 +21,7 @@ REGISTERED = 5  # register_status 登録完了
 
 
 @when(parsers.parse("credit_card_token is called with {situation}"))
+@when(parsers.parse("credit_card_tokenを{situation}で呼び出す"))
 def call_credit_card_token(ctx: ScenarioContext, situation: str) -> None:
     exchange = provoke(situation, ctx)
     ctx.exchanges.append(exchange)
@@ -30,6 +31,7 @@ def call_credit_card_token(ctx: ScenarioContext, situation: str) -> None:
 
 
 @then(parsers.parse("the answer is the documented outcome \"{code}\""))
+@then(parsers.parse("応答は文書化された結果\"{code}\"である"))
 def documented_outcome(request: pytest.FixtureRequest, ctx: ScenarioContext, code: str) -> None:
     expected = catalogue.outcome(code, "api")
     attach_json(f"documented outcome {code}", {
@@ -41,6 +43,7 @@ def documented_outcome(request: pytest.FixtureRequest, ctx: ScenarioContext, cod
 
 
 @then("search shows the payment method with register_status 5")
+@then("searchで決済手段のregister_statusが5と表示される")
 def search_registered(ctx: ScenarioContext) -> None:
     exchange = ctx.api.search(billing_code=ctx.billing.code)
     ctx.exchanges.append(exchange)
@@ -53,6 +56,7 @@ def search_registered(ctx: ScenarioContext) -> None:
 
 
 @then("no full card number appears in the search answer or anything the merchant received")
+@then("searchの応答にも加盟店が受け取ったものにも完全なカード番号は現れない")
 def no_full_card_number(ctx: ScenarioContext) -> None:
     received = ctx.received_by_merchant()
     findings = [f for e in ctx.exchanges for f in scan_text(e.response_text, f"answer of {e.url}", (VENDOR_TEST_CARD,))]

@@ -10,7 +10,7 @@ from harness.core.cards import VENDOR_SECURITY_CODE, VENDOR_TEST_CARD, CardInput
 from harness.reporting.coverage import record_outcome
 from harness.reporting.evidence import attach_json, attach_screenshot
 from harness.reporting.failures import outcome_failure
-from harness.suites.scenario_context import ScenarioContext
+from harness.suites.scenario_context import ScenarioContext, mode_named
 from harness.suites.submission_check import card_leaks, judge_submission, received_leaks
 from pages.popup_checkout_page import PopupCheckoutPage
 
@@ -19,28 +19,31 @@ SUBMIT_GRACE_MS = 200
 
 
 @given(parsers.parse("the reference merchant's {mode} checkout for that billing"))
+@given(parsers.parse("その請求先の参照加盟店の{mode}決済ページがある"))
 def merchant_checkout(ctx: ScenarioContext, mode: str) -> None:
-    if mode not in ("popup", "custom"):
-        raise ValueError(f"the reference merchant has popup and custom checkouts, not {mode!r}")
-    ctx.checkout_settings.mode = mode
+    ctx.checkout_settings.mode = mode_named(mode)
 
 
 @when("the customer starts the purchase")
+@when("顧客が購入を開始する")
 def start_purchase(ctx: ScenarioContext) -> None:
     ctx.open_checkout().start_purchase()
 
 
 @when("the customer enters the vendor test card on the merchant page")
+@when("顧客が加盟店ページでベンダーのテストカードを入力する")
 def enter_test_card(ctx: ScenarioContext) -> None:
     ctx.open_checkout().enter_card(CardInput())
 
 
 @when(parsers.parse("the customer enters a card with {field} \"{value}\" on the merchant page"))
+@when(parsers.parse("顧客が加盟店ページで{field}が\"{value}\"のカードを入力する"))
 def enter_card_with(ctx: ScenarioContext, field: str, value: str) -> None:
     ctx.open_checkout().enter_card(card_with(field, value))
 
 
 @when("the customer enters the vendor test card in the gateway's form and submits it")
+@when("顧客がゲートウェイのフォームでベンダーのテストカードを入力して送信する")
 def popup_test_card(ctx: ScenarioContext) -> None:
     form = _popup(ctx).card_form()
     form.enter_card(CardInput())
@@ -48,6 +51,7 @@ def popup_test_card(ctx: ScenarioContext) -> None:
 
 
 @when(parsers.parse("the customer enters a card with {field} \"{value}\" in the gateway's form and submits it"))
+@when(parsers.parse("顧客がゲートウェイのフォームで{field}が\"{value}\"のカードを入力して送信する"))
 def popup_card_with(ctx: ScenarioContext, field: str, value: str) -> None:
     form = _popup(ctx).card_form()
     form.enter_card(card_with(field, value))
@@ -55,14 +59,16 @@ def popup_card_with(ctx: ScenarioContext, field: str, value: str) -> None:
 
 
 @when("the customer cancels the gateway's card form")
+@when("顧客がゲートウェイのカード入力フォームをキャンセルする")
 def popup_cancel(ctx: ScenarioContext) -> None:
     _popup(ctx).card_form().cancel()
 
 
 @when(parsers.parse("the customer pays with the vendor test card in {mode} mode"))
+@when(parsers.parse("顧客が{mode}モードでベンダーのテストカードで支払う"))
 def pay_with_test_card(ctx: ScenarioContext, mode: str) -> None:
     checkout = ctx.open_checkout()
-    if mode == "custom":
+    if mode_named(mode) == "custom":
         checkout.enter_card(CardInput())
         checkout.start_purchase()
     else:
@@ -73,6 +79,7 @@ def pay_with_test_card(ctx: ScenarioContext, mode: str) -> None:
 
 
 @then("the gateway's card form appears inside the card input area")
+@then("ゲートウェイのカード入力フォームがカード入力エリアの中に表示される")
 def card_form_shown(ctx: ScenarioContext) -> None:
     page = _popup(ctx)
     page.card_form()
@@ -83,6 +90,7 @@ def card_form_shown(ctx: ScenarioContext) -> None:
 
 
 @then("the merchant page cannot read the gateway's card inputs")
+@then("加盟店ページはゲートウェイのカード入力を読み取れない")
 def frame_isolated(ctx: ScenarioContext) -> None:
     seen = _popup(ctx).read_card_inputs_from_merchant_side()
     attach_json("merchant page reading the gateway frame", {"result": seen})
@@ -90,6 +98,7 @@ def frame_isolated(ctx: ScenarioContext) -> None:
 
 
 @then("at the moment of submission every card input is empty")
+@then("送信の瞬間にすべてのカード入力欄が空である")
 def inputs_empty_at_submit(ctx: ScenarioContext) -> None:
     checkout = ctx.open_checkout()
     checkout.wait_for_result()
@@ -99,6 +108,7 @@ def inputs_empty_at_submit(ctx: ScenarioContext) -> None:
 
 
 @then("the gateway's \"Success\" token is submitted with no card data")
+@then("ゲートウェイの\"Success\"トークンがカード情報なしで送信される")
 def submission_token_only(request: pytest.FixtureRequest, ctx: ScenarioContext) -> None:
     ctx.open_checkout().wait_for_result()
     record_outcome(request, "Success", "gateway")
@@ -108,6 +118,7 @@ def submission_token_only(request: pytest.FixtureRequest, ctx: ScenarioContext) 
 
 
 @then(parsers.parse("the merchant shows the registration result \"{code}\""))
+@then(parsers.parse("加盟店は登録結果\"{code}\"を表示する"))
 def registration_result(request: pytest.FixtureRequest, ctx: ScenarioContext, code: str) -> None:
     expected = catalogue.outcome(code, "api")
     checkout = ctx.open_checkout()
@@ -121,6 +132,7 @@ def registration_result(request: pytest.FixtureRequest, ctx: ScenarioContext, co
 
 
 @then(parsers.parse("the merchant shows the gateway message of \"{code}\""))
+@then(parsers.parse("加盟店は\"{code}\"のゲートウェイメッセージを表示する"))
 def gateway_message(request: pytest.FixtureRequest, ctx: ScenarioContext, code: str) -> None:
     expected = catalogue.outcome(code, "gateway")
     checkout = ctx.open_checkout()
@@ -135,6 +147,7 @@ def gateway_message(request: pytest.FixtureRequest, ctx: ScenarioContext, code: 
 
 
 @then("nothing was submitted to the merchant")
+@then("加盟店には何も送信されていない")
 def nothing_submitted(ctx: ScenarioContext) -> None:
     ctx.open_checkout().wait_out_late_submission(SUBMIT_GRACE_MS)
     posts = ctx.probe.form_posts(ctx.target.merchant_origin)
@@ -147,6 +160,7 @@ def nothing_submitted(ctx: ScenarioContext) -> None:
 
 
 @then("no card data reached the merchant")
+@then("カード情報は加盟店に届いていない")
 def no_card_data(ctx: ScenarioContext) -> None:
     leaks = card_leaks(ctx.probe.requests, ctx.target.gateway_origin, (VENDOR_TEST_CARD,), (VENDOR_SECURITY_CODE,))
     problems = [f"card data exposed: {f.detail} in {f.where}" for f in leaks]

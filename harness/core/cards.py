@@ -50,12 +50,15 @@ class CardInput:
 PROVOKING_CARD_NUMBERS = {"ER055": "444433332222000", "ER014": "4444333322221112"}
 
 FIELDS = {"card number": "number", "expiry": "expiry", "first name": "first_name",
-          "last name": "last_name", "security code": "security_code"}
+          "last name": "last_name", "security code": "security_code",
+          # the same fields as a Japanese feature names them
+          "カード番号": "number", "有効期限": "expiry", "名": "first_name", "姓": "last_name",
+          "セキュリティコード": "security_code"}
 
 
 def spoken_value(value: str) -> str:
     """Turn a feature's description of a value into the value: (empty), (51 characters), (last month)."""
-    if value == "(empty)":
+    if value in ("(empty)", "(空)"):
         return ""
     if value == "(last month)":
         return last_month_expiry()

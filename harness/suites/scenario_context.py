@@ -21,6 +21,17 @@ from pages.custom_checkout_page import CustomCheckoutPage
 from pages.popup_checkout_page import PopupCheckoutPage
 
 
+# The reference merchant's two checkouts, by the words an English or a Japanese feature uses.
+MODE_NAMES = {"popup": "popup", "custom": "custom", "ポップアップ": "popup", "カスタム": "custom"}
+
+
+def mode_named(word: str) -> str:
+    """popup or custom, from a feature's word for it."""
+    if word not in MODE_NAMES:
+        raise ValueError(f"the reference merchant has popup and custom checkouts, not {word!r}")
+    return MODE_NAMES[word]
+
+
 @dataclass
 class CheckoutSettings:
     """How the reference merchant's page is configured before it is opened."""
