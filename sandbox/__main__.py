@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+from sandbox.demo import DEMO_ACCESS_KEY, DEMO_AID, DEMO_USER_ID, DemoAccount
 from sandbox.server import SandboxServer, ServerStartError
 
 
@@ -32,22 +33,62 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--state", type=Path, default=None, help="SQLite file that keeps the state (default: memory)"
     )
+    demo = command.add_argument_group("demo shop (seeded unless --no-demo)")
+    demo.add_argument("--no-demo", action="store_true", help="start empty: no demo shop, no demo checkouts")
+    demo.add_argument("--demo-aid", default=DEMO_AID, help=f"the demo shop's aid (default {DEMO_AID})")
+    demo.add_argument("--demo-user-id", default=DEMO_USER_ID, help=f"its API user (default {DEMO_USER_ID})")
+    demo.add_argument("--demo-access-key", default=DEMO_ACCESS_KEY, help="its access key (default: documented)")
+    demo.add_argument(
+        "--demo-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an origin of your own shop the demo shop accepts, e.g. http://localhost:3000 (repeatable)",
+    )
     return command
 
 
+def demo_account(args: argparse.Namespace) -> DemoAccount | None:
+    if args.no_demo:
+        return None
+    return DemoAccount(
+        args.demo_aid, args.demo_user_id, args.demo_access_key, tuple(o.rstrip("/") for o in args.demo_origin)
+    )
+
+
+def demo_lines(server: SandboxServer, demo: DemoAccount) -> list[str]:
+    """What a developer pastes into a local shop; `name: value` lines after the two address lines."""
+    return [
+        f"demo checkouts: {server.merchant_url}/",
+        f"demo aid: {demo.aid}",
+        f"demo user_id: {demo.user_id}",
+        f"demo access_key: {demo.access_key}",
+        f"demo billing API: {server.gateway_url}/api/v1.0/",
+        f"demo scripts: {server.gateway_url}/gateway/js/jquery.js {server.gateway_url}/gateway/js/CPToken.js",
+        f"demo test card: 4444333322221111 (the sandbox: {server.gateway_url}/)",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    command = parser()
+    args = command.parse_args(argv)
+    demo = demo_account(args)
+    problem = demo.problem() if demo is not None else None
+    if problem:
+        command.error(problem)
     stop = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stop.set())
     try:
-        server = SandboxServer(args.host, args.port, args.merchant_port, args.state).start()
+        server = SandboxServer(args.host, args.port, args.merchant_port, args.state, demo=demo).start()
     except ServerStartError as error:
         print(f"python -m sandbox: {error}", file=sys.stderr)
         return 2
     try:
         print(f"gateway: {server.gateway_url}", flush=True)
         print(f"merchant: {server.merchant_url}", flush=True)
+        for line in demo_lines(server, demo) if demo is not None else []:
+            print(line, flush=True)
         while not stop.wait(0.5):
             pass
     finally:

@@ -10,7 +10,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Route
 
 import catalogue
-from sandbox import cards, tokens
+from sandbox import cards, gateway_home, tokens
 from sandbox import html as html_pages
 from sandbox.clock import iso, tokyo_year_month
 from sandbox.context import SandboxContext, context_of
@@ -225,4 +225,5 @@ routes = [
     Route("/gateway/card_form", card_form, methods=["GET"]),
     Route("/gateway/token", token_endpoint, methods=["POST"]),
     Route("/gateway/token", token_preflight, methods=["OPTIONS"]),
+    *gateway_home.routes,
 ]

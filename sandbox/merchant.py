@@ -16,6 +16,8 @@ from starlette.routing import Route
 
 from sandbox import field_formats
 from sandbox import html as html_pages
+from sandbox.demo import DemoAccount
+from sandbox.demo_shop import demo_routes
 from sandbox.request_body import parse_json, read_limited
 
 CREDIT_CARD_TOKEN_PATH = "/api/v1.0/billing_payment_method/credit_card_token"
@@ -154,8 +156,9 @@ def payment_page_headers(gateway_base: str) -> dict[str, str]:
     }
 
 
-def build_merchant_app(api_base: str, gateway_base: str) -> Starlette:
-    """The merchant's site: cards registered with the API at api_base, scripts loaded from gateway_base."""
+def build_merchant_app(api_base: str, gateway_base: str, demo: DemoAccount | None = None) -> Starlette:
+    """The merchant's site: cards registered with the API at api_base, scripts loaded from gateway_base;
+    `/` offers demo checkouts of the demo shop when one is given."""
     api_base, gateway_base = api_base.rstrip("/"), gateway_base.rstrip("/")
     book = MerchantBook()
 
@@ -242,5 +245,6 @@ def build_merchant_app(api_base: str, gateway_base: str) -> Starlette:
             Route("/checkout/{checkout_id}/custom", page("custom"), methods=["GET"]),
             Route("/checkout/{checkout_id}/purchase", purchase, methods=["POST"]),
             Route("/_merchant/checkouts/{checkout_id}/received", received, methods=["GET"]),
+            *demo_routes(api_base, demo, lambda body: book.add(checkout_from(body))),
         ]
     )

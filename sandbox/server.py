@@ -14,6 +14,7 @@ from starlette.types import ASGIApp
 
 from sandbox.app import build_sandbox_app
 from sandbox.context import SandboxContext
+from sandbox.demo import DemoAccount, seed_demo
 from sandbox.merchant import build_merchant_app
 from sandbox.state import SandboxState, StateError
 
@@ -102,12 +103,15 @@ class _ServingThread:
 
 
 class SandboxServer:
-    """The gateway + billing API + control API on one port and the reference merchant on another."""
+    """The gateway + billing API + control API on one port and the reference merchant on another;
+    with a demo account, its shop and user are seeded and the merchant's `/` offers demo checkouts."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, merchant_port: int = 0, state: str | Path | None = None
+        self, host: str = "127.0.0.1", port: int = 0, merchant_port: int = 0, state: str | Path | None = None,
+        demo: DemoAccount | None = None,
     ) -> None:
         self.host, self.port, self.merchant_port, self.state_path = host, port, merchant_port, state
+        self.demo = demo
         self.gateway_url = ""
         self.merchant_url = ""
         self.context: SandboxContext | None = None
@@ -127,12 +131,14 @@ class SandboxServer:
             gateway_socket.close()
             merchant_socket.close()
             raise ServerStartError(str(error)) from error
-        self.context = SandboxContext(state, default_origins=[self.merchant_url])
+        self.context = SandboxContext(state, default_origins=[self.merchant_url], demo=self.demo)
+        if self.demo is not None:
+            seed_demo(state, self.demo, self.merchant_url)
         self._serving = _ServingThread(
             [
                 (build_sandbox_app(self.context), gateway_socket),
                 (
-                    build_merchant_app(api_base=self.gateway_url, gateway_base=self.gateway_url),
+                    build_merchant_app(api_base=self.gateway_url, gateway_base=self.gateway_url, demo=self.demo),
                     merchant_socket,
                 ),
             ]
