@@ -1,0 +1,72 @@
+"""Complete `--cucumberjson` under pytest-xdist, and card numbers masked in the Cucumber JSON and JUnit XML exports.
+
+pytest-bdd's Cucumber JSON writer (pytest_bdd.cucumber_json) runs on the xdist controller and finds each
+scenario in `pytest_bdd.reporting.test_report_context_registry`, a WeakKeyDictionary filled in the process
+that ran the test. A report from a worker reaches the controller as a new object rebuilt from its
+`__dict__`, so the registry has nothing for it and the file is written empty. Here each worker copies the
+scenario into the report itself (plain JSON data, which xdist carries), and the controller puts it back in
+the registry before pytest-bdd's writer reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd.reporting import ReportContext, test_report_context_registry
+
+from harness.redaction import redact_text
+
+SCENARIO_ATTRIBUTE = "rp_bdd_report_context"
+
+
+def _exports(config: pytest.Config) -> tuple[str | None, str | None]:
+    return getattr(config.option, "cucumber_json_path", None), getattr(config.option, "xmlpath", None)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """In a worker, after pytest-bdd has filed the scenario: carry it in the report to the controller."""
+    report = yield
+    if hasattr(item.config, "workerinput") and _exports(item.config)[0]:
+        context = test_report_context_registry.get(report)
+        if context is not None:
+            setattr(report, SCENARIO_ATTRIBUTE, {"scenario": context.scenario, "name": context.name})
+    return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """On the controller, before pytest-bdd's writer looks: file a worker's scenario where the writer looks."""
+    carried = getattr(report, SCENARIO_ATTRIBUTE, None)
+    if isinstance(carried, dict) and report not in test_report_context_registry:
+        test_report_context_registry[report] = ReportContext(scenario=carried["scenario"], name=carried["name"])
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """After both exports are written (at session finish): mask card numbers in them, as in the Allure results."""
+    if hasattr(config, "workerinput"):
+        return
+    cucumber, junit = _exports(config)
+    if cucumber and Path(cucumber).is_file():
+        path = Path(cucumber)
+        path.write_text(json.dumps(masked(json.loads(path.read_text(encoding="utf-8"))), ensure_ascii=False),
+                        encoding="utf-8")
+    if junit and Path(junit).is_file():
+        path = Path(junit)
+        path.write_text(redact_text(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def masked(value: Any) -> Any:
+    """Every string of a JSON value with card numbers masked; numbers (durations in nanoseconds) left alone."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    if isinstance(value, dict):
+        return {key: masked(item) for key, item in value.items()}
+    return value
