@@ -15,13 +15,15 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from sandbox.demo import DEMO_CHECKOUTS, DemoAccount, demo_checkout
+from sandbox.request_body import parse_json
 
 BULK_UPSERT_PATH = "/api/v1.0/billing/bulk_upsert"
 HOME_TEMPLATE = Path(__file__).with_name("merchant_assets") / "home.html"
 API_TIMEOUT_SECONDS = 30.0
 NO_DEMO = (
-    "<p id=\"no-demo\">This merchant has no demo shop (the sandbox was started with <code>--no-demo</code>). "
-    "Create a checkout with <code>POST /_merchant/checkouts</code>; see sandbox/README.md.</p>"
+    "<p id=\"no-demo\">This merchant has no demo shop (the sandbox was started with <code>--no-demo</code>, "
+    "or the merchant runs on its own). Create a checkout with <code>POST /_merchant/checkouts</code>; "
+    "see sandbox/README.md.</p>"
 )
 
 
@@ -65,12 +67,19 @@ async def new_billing(api_base: str, demo: DemoAccount) -> dict[str, Any] | str:
     try:
         async with httpx.AsyncClient(timeout=API_TIMEOUT_SECONDS) as client:
             answer = await client.post(api_base + BULK_UPSERT_PATH, json=body)
-        payment = answer.json()["billing"][0]["payment"][0]
-    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as error:
-        return f"the billing API at {api_base} did not create a demo billing ({type(error).__name__})"
-    if payment.get("number") is None:
-        return f"the billing API refused the demo billing ({payment.get('error_code')})"
-    return {"billing_code": code, "payment_method_number": payment["number"]}
+    except httpx.HTTPError as error:
+        return f"the billing API at {api_base} could not be reached ({type(error).__name__})"
+    answered = parse_json(answer.content)
+    try:
+        payment = answered["billing"][0]["payment"][0]
+        number = payment["number"]
+    except (KeyError, IndexError, TypeError):
+        error = answered.get("error") if isinstance(answered, dict) else None
+        said = f"error {error.get('code')}: {error.get('message')}" if isinstance(error, dict) else answer.status_code
+        return f"the billing API refused the demo billing ({said})"
+    if number is None:
+        return f"the billing API refused the demo billing (error {payment.get('error_code')})"
+    return {"billing_code": code, "payment_method_number": number}
 
 
 def demo_routes(
@@ -91,7 +100,10 @@ def demo_routes(
             return error_page("This sandbox was started with --no-demo; start it without that flag.", 404)
         billing = await new_billing(api_base, demo)
         if isinstance(billing, str):
-            return error_page(f"No demo checkout: {billing}; check that the sandbox is running.", 502)
+            return error_page(
+                f"No demo checkout: {billing}; check that the sandbox's billing API is up and not in maintenance.",
+                502,
+            )
         checkout_id = add_checkout(
             {
                 "user_id": demo.user_id,

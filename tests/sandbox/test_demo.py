@@ -174,3 +174,26 @@ def test_a_browser_clicks_a_demo_checkout_and_registers_the_test_card(
     finally:
         context.close()
     assert registered_cards(demo_sandbox.gateway_url) == before + 1
+
+
+def test_a_developers_own_shop_origin_is_accepted_by_the_demo_shop() -> None:
+    own_shop = "http://localhost:3000"
+    with SandboxServer(demo=DemoAccount(extra_origins=(own_shop,))) as server:
+        def tokenize(origin: str) -> str:
+            body = {"mode": "custom", "aid": DEMO_AID, "cn": TEST_CARD, "ed": f"{(date.today().year + 2) % 100:02d}12",
+                    "fn": "YAMADA", "ln": "TARO", "md": "10"}
+            answer = httpx.post(f"{server.gateway_url}/gateway/token", json=body, headers={"Origin": origin})
+            return answer.json()["resultCode"]
+
+        assert tokenize(own_shop) == "Success"
+        assert tokenize(server.merchant_url) == "Success"
+        assert tokenize("http://localhost:4000") == "ER002"
+
+
+def test_a_demo_checkout_the_billing_api_refuses_says_what_to_check() -> None:
+    with SandboxServer(demo=DEMO) as server:
+        assert httpx.post(f"{server.gateway_url}/_sandbox/maintenance", json={"on": True}).status_code == 200
+        answer = httpx.get(server.merchant_url + "/demo/custom", timeout=10)
+    assert answer.status_code == 502
+    assert "the billing API refused the demo billing (error 19: Maintenance)" in answer.text
+    assert "is up and not in maintenance" in answer.text
