@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.redaction import redact_text
+from harness.reporting.cucumber_json import mask_junit, masked
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # A small subset of the real features (six scenarios, two of them Examples rows): light on CPU.
@@ -26,12 +26,12 @@ def pytest_run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def collected() -> set[str]:
-    """The scenarios' test names as pytest collects them, card numbers masked as in the exports."""
+    """The scenarios' test names as pytest collects them."""
     listing = pytest_run("--collect-only", "-q")
     assert listing.returncode == 0, listing.stdout + listing.stderr
     names = {line.split("::", 1)[1] for line in listing.stdout.splitlines() if "::" in line}
     assert len(names) >= 4, listing.stdout
-    return {redact_text(name) for name in names}
+    return names
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +66,31 @@ def test_card_numbers_in_step_text_are_masked_as_in_the_allure_results(exports: 
     # The Examples row of ER014 types the card number 4444333322221112 into the gateway's form.
     assert any('card number "****1112"' in step for step in steps), steps
     assert not any("4444333322221112" in step for step in steps)
+
+
+def test_junit_masking_keeps_test_names_and_masks_what_the_run_wrote(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    junit.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest">'
+        '<testcase classname="steps.test_api" name="test_decline[a token for the magic card 4000000000001240]">'
+        '<failure message="card 4444333322221111 still in #cn">cn=4444333322221111</failure>'
+        "<system-out>typed 4444 3333 2222 1111</system-out></testcase></testsuite></testsuites>",
+        encoding="utf-8",
+    )
+    mask_junit(junit)
+    case = ElementTree.parse(junit).getroot().find(".//testcase")
+    assert case is not None
+    assert case.get("name") == "test_decline[a token for the magic card 4000000000001240]"
+    failure, output = case.find("failure"), case.find("system-out")
+    assert failure is not None and output is not None
+    assert "4444333322221111" not in (failure.get("message") or "") + (failure.text or "")
+    assert "1111" in (failure.get("message") or "") and "4444 3333 2222 1111" not in (output.text or "")
+
+
+def test_cucumber_masking_keeps_scenario_ids_and_durations() -> None:
+    step = {"name": "card 4444333322221111", "result": {"status": "passed", "duration": 4000000000001240}}
+    scenario = {"id": "test_x[4000000000001240]", "name": "card 4000000000001240", "steps": [step]}
+    clean = masked([{"id": "f", "elements": [scenario]}])[0]["elements"][0]
+    assert clean["id"] == scenario["id"]
+    assert "4000000000001240" not in clean["name"] and "4444333322221111" not in clean["steps"][0]["name"]
+    assert clean["steps"][0]["result"]["duration"] == 4000000000001240
