@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from harness.browser import choose_browser, launch_browser
+from harness.core.browser import choose_browser, launch_browser
 
 # Kana and kanji of the checkout pages. With no font for them every one is the same "missing glyph" box.
 GLYPHS = ("カ", "ド", "番", "号", "決", "済", "有", "効")

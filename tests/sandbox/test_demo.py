@@ -17,7 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
-from harness.browser import choose_browser, launch_browser
+from harness.core.browser import choose_browser, launch_browser
 from sandbox.demo import DEMO_ACCESS_KEY, DEMO_AID, DEMO_CHECKOUTS, DEMO_USER_ID, DemoAccount
 from sandbox.server import SandboxServer
 
