@@ -71,13 +71,13 @@ DEMO_CHECKOUTS: tuple[DemoCheckout, ...] = (
     DemoCheckout(
         "popup",
         "popup",
-        "ポップアップ型 (CPToken.CardInfo)",
+        "ポップアップ方式 (CPToken.CardInfo)",
         "The gateway's card form opens in a frame; the shop only ever sees the token.",
     ),
     DemoCheckout(
         "custom",
         "custom",
-        "カスタマイズ型 (CPToken.TokenCreate)",
+        "カスタマイズ方式 (CPToken.TokenCreate)",
         "The shop's own card inputs; they are cleared before the form is submitted.",
     ),
 )
