@@ -171,6 +171,8 @@ def test_a_browser_clicks_a_demo_checkout_and_registers_the_test_card(
             card_form.locator(f"#{name}").fill(value)
         card_form.locator("#card-submit" if popup else "#purchase").click()
         expect(page.locator("#result-code")).to_have_text("Success")
+        page.click("#back-to-shop")
+        expect(page.locator("#demo-checkouts")).to_be_visible()
     finally:
         context.close()
     assert registered_cards(demo_sandbox.gateway_url) == before + 1
