@@ -20,7 +20,6 @@ from pages.checkout_selectors import CheckoutSelectors
 from pages.custom_checkout_page import CustomCheckoutPage
 from pages.popup_checkout_page import PopupCheckoutPage
 
-
 # The reference merchant's two checkouts, by the words an English or a Japanese feature uses.
 MODE_NAMES = {"popup": "popup", "custom": "custom", "ポップアップ": "popup", "カスタム": "custom"}
 
