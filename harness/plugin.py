@@ -33,6 +33,7 @@ MARKERS = {
     **{check.replace("-", "_"): f"merchant check: {title}" for check, title in TITLES.items()},
 }
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+STEPS = Path(__file__).resolve().parents[1] / "steps"
 REFERENCE_PROFILES = (EXAMPLES / "reference-custom.toml", EXAMPLES / "reference-popup.toml")
 
 pytest_plugins = ["harness.fixtures"]
@@ -60,6 +61,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for name, text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {text}")
+    if config.getoption("--merchant-profile") and config.args_source == pytest.Config.ArgsSource.TESTPATHS:
+        config.args[:] = [str(STEPS)]  # a profile given without paths means: run the merchant features
     try:
         settings = resolve_target(config.getoption("--target"))
     except TargetConfigError as exc:
