@@ -21,8 +21,10 @@ def observed_code_type(exchange: ApiExchange) -> str:
     return _JSON_TYPE.get(type(body["error"]["code"]), type(body["error"]["code"]).__name__)
 
 
-def mismatches(exchange: ApiExchange, expected: Outcome) -> list[str]:
-    """Every way the answer differs from the documented outcome (empty when it matches)."""
+def mismatches(exchange: ApiExchange, expected: Outcome, *, unconfirmed_messages_bind: bool = True) -> list[str]:
+    """Every way the answer differs from the documented outcome (empty when it matches). With
+    unconfirmed_messages_bind False (a real service), a message the catalogue only infers is not a mismatch:
+    see message_discrepancy."""
     problems = []
     if exchange.status != expected.http_status:
         problems.append(f"HTTP status {exchange.status}, documented {expected.http_status}")
@@ -32,9 +34,19 @@ def mismatches(exchange: ApiExchange, expected: Outcome) -> list[str]:
     if expected.code_json in ("int", "string"):
         if exchange.error_code != expected.code:
             problems.append(f"error.code {exchange.error_code!r}, documented {expected.code!r}")
-        if exchange.error_message != expected.message:
+        if exchange.error_message != expected.message and (unconfirmed_messages_bind or expected.message_confirmed):
             problems.append(f"error.message {exchange.error_message!r}, documented {expected.message!r}")
     return problems
+
+
+def message_discrepancy(exchange: ApiExchange, expected: Outcome) -> str | None:
+    """When the service's message differs from one the catalogue only inferred: both texts, for the catalogue
+    to learn from; None when they agree or the catalogue's message is confirmed (then it is a mismatch)."""
+    if expected.code_json not in ("int", "string") or expected.message_confirmed:
+        return None
+    if exchange.error_code != expected.code or exchange.error_message == expected.message:
+        return None
+    return f"the service says {exchange.error_message!r}, the catalogue infers {expected.message!r}"
 
 
 def failure_message(expected: Outcome, problems: list[str]) -> str:
