@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     seconds: list[float] = []
     with SandboxServer() as server, sync_playwright() as playwright:
         browser = launch(playwright)
-        with httpx.Client(base_url=server.gateway_url, timeout=20) as gateway, \
+        with httpx.Client(base_url=server.gateway_url, timeout=20,
+                          headers={"X-RP-Sandbox-Control": server.control_token}) as gateway, \
                 httpx.Client(base_url=server.merchant_url, timeout=20) as merchant:
             for _ in range(args.runs):
                 started = time.perf_counter()

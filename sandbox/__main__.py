@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from sandbox.demo import DEMO_ACCESS_KEY, DEMO_AID, DEMO_USER_ID, DemoAccount
+from sandbox.request_deadline import DEFAULT_REQUEST_TIMEOUT_SECONDS
 from sandbox.server import SandboxServer, ServerStartError
 
 
@@ -45,6 +46,17 @@ def parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="an origin of your own shop the demo shop accepts, e.g. http://localhost:3000 (repeatable)",
     )
+    command.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="accept a --host other than loopback although the control API then answers anyone with the token",
+    )
+    command.add_argument(
+        "--request-timeout",
+        type=seconds,
+        default=DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        help="seconds a request's headers and body may take to arrive (default 30)",
+    )
     return command
 
 
@@ -57,7 +69,7 @@ def demo_account(args: argparse.Namespace) -> DemoAccount | None:
 
 
 def demo_lines(server: SandboxServer, demo: DemoAccount) -> list[str]:
-    """What a developer pastes into a local shop; `name: value` lines after the two address lines."""
+    """What a developer pastes into a local shop; `name: value` lines after the address and control-token lines."""
     return [
         f"demo checkouts: {server.merchant_url}/",
         f"demo aid: {demo.aid}",
@@ -67,6 +79,16 @@ def demo_lines(server: SandboxServer, demo: DemoAccount) -> list[str]:
         f"demo scripts: {server.gateway_url}/gateway/js/jquery.js {server.gateway_url}/gateway/js/CPToken.js",
         f"demo test card: 4444333322221111 (the sandbox: {server.gateway_url}/)",
     ]
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds; give one from 0.1 to 3600")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,13 +102,29 @@ def main(argv: list[str] | None = None) -> int:
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stop.set())
     try:
-        server = SandboxServer(args.host, args.port, args.merchant_port, args.state, demo=demo).start()
+        server = SandboxServer(
+            args.host,
+            args.port,
+            args.merchant_port,
+            args.state,
+            demo=demo,
+            allow_remote=args.allow_remote,
+            request_timeout=args.request_timeout,
+        ).start()
     except ServerStartError as error:
         print(f"python -m sandbox: {error}", file=sys.stderr)
         return 2
     try:
         print(f"gateway: {server.gateway_url}", flush=True)
         print(f"merchant: {server.merchant_url}", flush=True)
+        print(f"control-token: {server.control_token}", flush=True)
+        if args.allow_remote:
+            print(
+                f"python -m sandbox: listening on {args.host} for remote callers; anyone who reaches the port "
+                "with the control token can change or wipe the sandbox.",
+                file=sys.stderr,
+                flush=True,
+            )
         for line in demo_lines(server, demo) if demo is not None else []:
             print(line, flush=True)
         while not stop.wait(0.5):

@@ -18,7 +18,7 @@ from sandbox.context import SandboxContext, context_of
 from sandbox.faults import faulted_answer
 from sandbox.journal import record
 from sandbox.rate_limit import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS
-from sandbox.request_body import parse_json, read_limited
+from sandbox.request_body import holds_unrepresentable, parse_json, read_limited
 
 API_PREFIX = "/api/v1.0/"
 # Path under /api/v1.0/ → endpoint name used by the journal, prime and faults.
@@ -194,7 +194,7 @@ def _upsert_billing(context: SandboxContext, user: dict[str, Any], row: Any) -> 
         and isinstance(name, str)
         and len(name) <= 100
         and isinstance(individual, list)
-        and all(isinstance(item, dict) for item in individual)
+        and all(isinstance(item, dict) and not holds_unrepresentable(item) for item in individual)
         and isinstance(payment, list)
     )
     if not well_formed:

@@ -5,18 +5,29 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Protocol
 
 # The service is Japanese: "the current month" of an expiry date is the month in Tokyo.
 JST = timezone(timedelta(hours=9), "JST")
 
 
+class OffsetStore(Protocol):
+    """Where the offsets survive a restart (the sandbox state: a file with --state)."""
+
+    def set_clock_offset(self, seconds: float, aid: str | None) -> None: ...
+
+    def clock_offsets(self) -> dict[str, float]: ...
+
+
 class SandboxClock:
     """Seconds since the epoch as the sandbox sees them; tests move it forward instead of waiting."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: OffsetStore | None = None) -> None:
         self._lock = threading.Lock()
-        self._global_offset = 0.0
-        self._shop_offsets: dict[str, float] = {}
+        self._store = store
+        offsets = dict(store.clock_offsets()) if store is not None else {}
+        self._global_offset = offsets.pop("", 0.0)
+        self._shop_offsets: dict[str, float] = offsets
 
     def now(self, aid: str | None = None) -> float:
         """The sandbox time for this shop (the global time when aid is None or has no own offset)."""
@@ -28,9 +39,11 @@ class SandboxClock:
         """Move the clock of one shop, or of everything when aid is None; returns the new now."""
         with self._lock:
             if aid:
-                self._shop_offsets[aid] = self._shop_offsets.get(aid, 0.0) + seconds
+                offset = self._shop_offsets[aid] = self._shop_offsets.get(aid, 0.0) + seconds
             else:
-                self._global_offset += seconds
+                offset = self._global_offset = self._global_offset + seconds
+            if self._store is not None:
+                self._store.set_clock_offset(offset, aid)
         return self.now(aid)
 
     def reset(self) -> None:

@@ -34,6 +34,9 @@ def as_number(value: Any, max_digits: int = 18) -> int | None:
     """A 決済情報番号 given as a JSON integer or a digit string (at most 18 digits), else None."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, float) and value.is_integer():
+        # JSON Schema counts 1771372.0 as an integer, and so does the OpenAPI document (inferred).
+        value = int(value)
     if isinstance(value, int):
         return value if 0 <= value and len(str(value)) <= max_digits else None
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= max_digits:

@@ -11,11 +11,12 @@ from starlette.responses import Response
 from sandbox.clock import iso
 from sandbox.context import SandboxContext
 from sandbox.faults import DroppedConnection
-from sandbox.redaction import redact, redact_text
-from sandbox.request_body import NOT_JSON, parse_json
+from sandbox.redaction import redact
+from sandbox.request_body import NOT_JSON, parse_json, plain_json
 
-# Longer text bodies are kept only up to here (after redaction).
+# Longer bodies are kept only up to here, always redacted before they are cut.
 MAX_KEPT_CHARACTERS = 20_000
+CUT = "…(cut)"
 
 
 def record(
@@ -36,8 +37,8 @@ def record(
             "method": request.method,
             "path": request.url.path,
             "status": status,
-            "request": _kept(raw) if raw is not None else "(body of 9 MB or more, not kept)",
-            "response": _kept(response.body) if status is not None and response.body else None,
+            "request": kept(raw) if raw is not None else "(body of 9 MB or more, not kept)",
+            "response": kept(response.body) if status is not None and response.body else None,
             "user_id": user_id,
             "aid": aid,
         }
@@ -45,16 +46,16 @@ def record(
     return response
 
 
-def _kept(raw: bytes) -> Any:
+def kept(raw: bytes) -> Any:
+    """What the journal keeps of a body: its JSON (or text), redacted, then cut at MAX_KEPT_CHARACTERS."""
     if len(raw) > 4 * MAX_KEPT_CHARACTERS:
-        # Only the start is kept: redact a little more than that, so no digit run is cut before redaction.
-        text = redact_text(raw[: MAX_KEPT_CHARACTERS + 64].decode("utf-8", errors="replace"))
-        return text[:MAX_KEPT_CHARACTERS] + "…(cut)"
+        # Only the start is kept: redact a window well past the cut, so nothing is cut before redaction.
+        text = redact(raw[: 4 * MAX_KEPT_CHARACTERS].decode("utf-8", errors="replace"))
+        return text[:MAX_KEPT_CHARACTERS] + CUT
     value = parse_json(raw)
     if value is not NOT_JSON:
-        kept = redact(value)
-        if len(json.dumps(kept, ensure_ascii=False)) <= MAX_KEPT_CHARACTERS:
-            return kept
-        return redact_text(json.dumps(value, ensure_ascii=False))[:MAX_KEPT_CHARACTERS] + "…(cut)"
-    text = redact_text(raw.decode("utf-8", errors="replace"))
-    return text if len(text) <= MAX_KEPT_CHARACTERS else text[:MAX_KEPT_CHARACTERS] + "…(cut)"
+        redacted = redact(plain_json(value))
+        text = json.dumps(redacted, ensure_ascii=False)
+        return redacted if len(text) <= MAX_KEPT_CHARACTERS else text[:MAX_KEPT_CHARACTERS] + CUT
+    text = redact(raw.decode("utf-8", errors="replace"))
+    return text if len(text) <= MAX_KEPT_CHARACTERS else text[:MAX_KEPT_CHARACTERS] + CUT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import threading
 import time
@@ -13,9 +14,12 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from sandbox.app import build_sandbox_app
+from sandbox.clock import SandboxClock
 from sandbox.context import SandboxContext
+from sandbox.control_access import new_control_token, served_hosts
 from sandbox.demo import DemoAccount, seed_demo
 from sandbox.merchant import build_merchant_app
+from sandbox.request_deadline import DEFAULT_REQUEST_TIMEOUT_SECONDS, deadline_protocol
 from sandbox.state import SandboxState, StateError
 
 STARTUP_TIMEOUT_SECONDS = 15.0
@@ -45,6 +49,25 @@ def listen(host: str, port: int) -> socket.socket:
         ) from error
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_remote(host: str, allow_remote: bool) -> None:
+    """A ServerStartError for a non-loopback address unless the caller accepted that risk."""
+    if not allow_remote and not is_loopback(host):
+        raise ServerStartError(
+            f"refusing to listen on {host}: the control API has no user accounts and anyone who can reach "
+            "the port and learns the control token can change the sandbox; listen on 127.0.0.1, or pass "
+            "--allow-remote (allow_remote=True) to accept that risk."
+        )
+
+
 def url_of(sock: socket.socket) -> str:
     host, port = sock.getsockname()[:2]
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
@@ -53,7 +76,9 @@ def url_of(sock: socket.socket) -> str:
 class _ServingThread:
     """uvicorn servers sharing one event loop in a daemon thread."""
 
-    def __init__(self, apps: list[tuple[ASGIApp, socket.socket]]) -> None:
+    def __init__(
+        self, apps: list[tuple[ASGIApp, socket.socket]], request_timeout: float = DEFAULT_REQUEST_TIMEOUT_SECONDS
+    ) -> None:
         self._pairs = [
             (
                 uvicorn.Server(
@@ -62,7 +87,7 @@ class _ServingThread:
                         log_config=None,
                         log_level="warning",
                         access_log=False,
-                        http="h11",
+                        http=deadline_protocol(request_timeout),
                         ws="none",
                         lifespan="off",
                         timeout_graceful_shutdown=2,
@@ -107,17 +132,32 @@ class SandboxServer:
     with a demo account, its shop and user are seeded and the merchant's `/` offers demo checkouts."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, merchant_port: int = 0, state: str | Path | None = None,
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        merchant_port: int = 0,
+        state: str | Path | None = None,
         demo: DemoAccount | None = None,
+        *,
+        control_token: str | None = None,
+        control_hosts: tuple[str, ...] = (),
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+        allow_remote: bool = False,
     ) -> None:
+        """control_token: what the control API's X-RP-Sandbox-Control header must carry (default: a fresh
+        random one, read it from `control_token`); control_hosts: more Host values the control API accepts;
+        request_timeout: seconds a request may take to arrive; allow_remote: listen on a non-loopback host."""
         self.host, self.port, self.merchant_port, self.state_path = host, port, merchant_port, state
         self.demo = demo
+        self.control_token = control_token or new_control_token()
+        self.control_hosts, self.request_timeout, self.allow_remote = control_hosts, request_timeout, allow_remote
         self.gateway_url = ""
         self.merchant_url = ""
         self.context: SandboxContext | None = None
         self._serving: _ServingThread | None = None
 
     def start(self) -> SandboxServer:
+        refuse_remote(self.host, self.allow_remote)
         gateway_socket = listen(self.host, self.port)
         try:
             merchant_socket = listen(self.host, self.merchant_port)
@@ -131,17 +171,26 @@ class SandboxServer:
             gateway_socket.close()
             merchant_socket.close()
             raise ServerStartError(str(error)) from error
-        self.context = SandboxContext(state, default_origins=[self.merchant_url], demo=self.demo)
+        self.context = SandboxContext(
+            state, clock=SandboxClock(state), default_origins=[self.merchant_url], demo=self.demo
+        )
         if self.demo is not None:
             seed_demo(state, self.demo, self.merchant_url)
+        # Served to remote callers, the Host is whatever name they use: the token alone guards the control API.
+        hosts = (
+            served_hosts(self.host, gateway_socket.getsockname()[1], self.control_hosts)
+            if is_loopback(self.host)
+            else None
+        )
         self._serving = _ServingThread(
             [
-                (build_sandbox_app(self.context), gateway_socket),
+                (build_sandbox_app(self.context, self.control_token, hosts), gateway_socket),
                 (
                     build_merchant_app(api_base=self.gateway_url, gateway_base=self.gateway_url, demo=self.demo),
                     merchant_socket,
                 ),
-            ]
+            ],
+            self.request_timeout,
         )
         self._serving.start()
         return self
@@ -166,15 +215,25 @@ class SandboxServer:
 class MerchantServer:
     """The reference merchant alone, registering cards with any billing API, using any gateway's scripts."""
 
-    def __init__(self, api_base: str, gateway_base: str, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        api_base: str,
+        gateway_base: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
         self.api_base, self.gateway_base, self.host, self.port = api_base, gateway_base, host, port
+        self.request_timeout = request_timeout
         self.url = ""
         self._serving: _ServingThread | None = None
 
     def start(self) -> MerchantServer:
         sock = listen(self.host, self.port)
         self.url = url_of(sock)
-        self._serving = _ServingThread([(build_merchant_app(self.api_base, self.gateway_base), sock)])
+        self._serving = _ServingThread(
+            [(build_merchant_app(self.api_base, self.gateway_base), sock)], self.request_timeout
+        )
         self._serving.start()
         return self
 

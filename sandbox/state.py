@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS faults (
 CREATE TABLE IF NOT EXISTS maintenance (scope TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS rate_limits (
     scope TEXT PRIMARY KEY, max_requests INTEGER NOT NULL, window_seconds REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS clock_offsets (scope TEXT PRIMARY KEY, seconds REAL NOT NULL);
 """
 TABLES = (
     "shops",
@@ -59,6 +60,7 @@ TABLES = (
     "faults",
     "maintenance",
     "rate_limits",
+    "clock_offsets",
 )
 # Scope key of settings that apply to every account.
 GLOBAL = ""
@@ -417,6 +419,15 @@ class SandboxState:
             if row:
                 return row["max_requests"], row["window_seconds"]
         return None
+
+    # ------------------------------------------------------------------ clock offsets
+    def set_clock_offset(self, seconds: float, aid: str | None) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO clock_offsets VALUES (?, ?)", (aid or GLOBAL, seconds))
+
+    def clock_offsets(self) -> dict[str, float]:
+        """Offset in seconds per scope: GLOBAL ("") for every shop, else the shop's aid."""
+        return {row["scope"]: row["seconds"] for row in self._rows("SELECT * FROM clock_offsets")}
 
 
 def _unused(make: Any, find: Any) -> str:

@@ -52,6 +52,7 @@ EXPECTED_FORCED = {
 class RemoteSandbox:
     gateway: str
     merchant: str
+    control_token: str  # the X-RP-Sandbox-Control header of its control API
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,10 @@ def remote_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteS
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     try:
         try:
-            urls = dict(lines.get(timeout=30).strip().split(": ", 1) for _ in range(2))
+            urls = dict(lines.get(timeout=30).strip().split(": ", 1) for _ in range(3))
         except queue.Empty:
             pytest.fail(f"python -m sandbox printed no URLs within 30 s: {errors.read_text()}")
-        yield RemoteSandbox(urls["gateway"], urls["merchant"])
+        yield RemoteSandbox(urls["gateway"], urls["merchant"], urls["control-token"])
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -92,7 +93,8 @@ def remote_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteS
 def staging_account(remote_sandbox: RemoteSandbox) -> dict[str, Any]:
     """The shop and API user an operator would have been given, with the merchant origin registered."""
     response = httpx.post(f"{remote_sandbox.gateway}/_sandbox/accounts",
-                          json={"allowed_origins": [MERCHANT_ORIGIN]}, timeout=10)
+                          json={"allowed_origins": [MERCHANT_ORIGIN]}, timeout=10,
+                          headers={"X-RP-Sandbox-Control": remote_sandbox.control_token})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -163,7 +165,8 @@ def test_the_suites_pass_on_staging_against_a_remote_sandbox(
         assert status[key] == "passed", (key, status[key])
 
     # The requests really went to the "remote" sandbox: its own journal and token log show them.
-    control = httpx.Client(base_url=remote_sandbox.gateway, timeout=10)
+    control = httpx.Client(base_url=remote_sandbox.gateway, timeout=10,
+                           headers={"X-RP-Sandbox-Control": remote_sandbox.control_token})
     journal = control.get("/_sandbox/journal", params={"user_id": staging_account["user_id"]}).json()
     answers = [entry["response"] for entry in journal["entries"] if entry["endpoint"] == "credit_card_token"]
     codes = [(answer.get("error") or {}).get("code") if isinstance(answer, dict) else answer

@@ -55,7 +55,7 @@ def start_target(settings: TargetSettings) -> Iterator[TargetRuntime]:
         from sandbox.server import SandboxServer  # started here, then spoken to over HTTP only
 
         with SandboxServer() as server:
-            control = SandboxControl(server.gateway_url)
+            control = SandboxControl(server.gateway_url, token=server.control_token)
             merchant = ReferenceMerchant(server.merchant_url)
             try:
                 yield TargetRuntime(settings, server.gateway_url, server.gateway_url, server.merchant_url,
@@ -101,7 +101,7 @@ def start_merchant_gateway(live: bool) -> Iterator[MerchantGateway]:
 
     with SandboxServer() as sandbox, MerchantServer(api_base=sandbox.gateway_url,
                                                      gateway_base=REAL_GATEWAY_BASE) as merchant:
-        control = SandboxControl(sandbox.gateway_url)
+        control = SandboxControl(sandbox.gateway_url, token=sandbox.control_token)
         reference = ReferenceMerchant(merchant.url)
         try:
             yield MerchantGateway(sandbox.gateway_url, control, reference)

@@ -37,9 +37,11 @@ class Billing:
 class SandboxControl:
     """Talks to the sandbox over HTTP only, exactly as the harness talks to staging."""
 
-    def __init__(self, gateway_url: str, timeout: float = 10.0) -> None:
+    def __init__(self, gateway_url: str, timeout: float = 10.0, token: str = "") -> None:
         self.base_url = gateway_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        # The sandbox's control API answers only requests carrying its per-run token in this header.
+        headers = {"X-RP-Sandbox-Control": token}
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers)
 
     def close(self) -> None:
         self._http.close()

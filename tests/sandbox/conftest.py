@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 import catalogue
+from sandbox.control_access import CONTROL_HEADER
 from sandbox.server import SandboxServer
 
 TEST_CARD = "4444333322221111"
@@ -98,7 +99,8 @@ def sandbox_server() -> Iterator[SandboxServer]:
 
 @pytest.fixture(scope="session")
 def http(sandbox_server: SandboxServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox_server.gateway_url, timeout=20) as client:
+    headers = {CONTROL_HEADER: sandbox_server.control_token}
+    with httpx.Client(base_url=sandbox_server.gateway_url, timeout=20, headers=headers) as client:
         yield client
 
 

@@ -10,9 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
+from sandbox.control_access import CONTROL_HEADER
 from sandbox.server import SandboxServer
 
 NEVER_ISSUED = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQQ=="
+
+
+def control_header(server: SandboxServer) -> dict[str, str]:
+    return {CONTROL_HEADER: server.control_token}
 
 
 def refusal(response: httpx.Response) -> str:
@@ -28,7 +33,7 @@ def test_health(calls: Any) -> None:
 
 
 def test_reset_clears_everything() -> None:
-    with SandboxServer() as own, httpx.Client(base_url=own.gateway_url) as http:
+    with SandboxServer() as own, httpx.Client(base_url=own.gateway_url, headers=control_header(own)) as http:
         account = http.post("/_sandbox/accounts", json={}).json()
         http.post("/_sandbox/maintenance", json={"on": True})
         assert http.post("/_sandbox/reset").json() == {"ok": True}
@@ -101,7 +106,8 @@ def test_a_bad_control_body_is_refused_in_one_sentence(calls: Any, path: str, bo
 
 @pytest.mark.parametrize("content", [b"{", b"not json", b"\xff", b"[1]"])
 def test_a_control_body_that_is_not_a_json_object_is_refused(calls: Any, content: bytes) -> None:
-    assert "JSON object" in refusal(calls.http.post("/_sandbox/prime", content=content))
+    headers = {"Content-Type": "application/json"}
+    assert "JSON object" in refusal(calls.http.post("/_sandbox/prime", content=content, headers=headers))
 
 
 def test_shops_and_users_make_an_account_by_hand(calls: Any, expect_outcome: Any) -> None:
@@ -285,7 +291,7 @@ def test_a_rate_limit_for_one_user_leaves_the_other_alone(calls: Any, expect_out
 
 
 def test_the_default_rate_limit_is_300_in_5_minutes() -> None:
-    with SandboxServer() as own, httpx.Client(base_url=own.gateway_url) as http:
+    with SandboxServer() as own, httpx.Client(base_url=own.gateway_url, headers=control_header(own)) as http:
         statuses = [http.post("/api/v1.0/nothing", json={}).status_code for _ in range(301)]
     assert statuses[:300] == [400] * 300 and statuses[300] == 429
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sandbox.control_access import CONTROL_HEADER
 from sandbox.server import SandboxServer, ServerStartError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +28,9 @@ def command(*args: str) -> list[str]:
 
 
 @contextmanager
-def running(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
-    """The sandbox process with its two announced URLs; stopped with SIGTERM if still running at the end."""
+def running(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, str, httpx.Client]]:
+    """The sandbox process with its two announced URLs and a client of its control API (the announced
+    token in its header); stopped with SIGTERM if still running at the end."""
     process = subprocess.Popen(
         command(*args),
         cwd=PROJECT_ROOT,
@@ -41,14 +43,17 @@ def running(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or []], daemon=True).start()
     try:
         try:
-            first, second = lines.get(timeout=READY_SECONDS), lines.get(timeout=READY_SECONDS)
+            first, second, third = (lines.get(timeout=READY_SECONDS) for _ in range(3))
         except queue.Empty:
             process.kill()
             pytest.fail(f"python -m sandbox printed no URLs; stderr: {process.communicate()[1]}")
         assert first.startswith("gateway: http://127.0.0.1:") and second.startswith(
             "merchant: http://127.0.0.1:"
         )
-        yield process, first.split(": ", 1)[1].strip(), second.split(": ", 1)[1].strip()
+        assert third.startswith("control-token: ")
+        gateway, token = first.split(": ", 1)[1].strip(), third.split(": ", 1)[1].strip()
+        with httpx.Client(base_url=gateway, headers={CONTROL_HEADER: token}, timeout=10) as control:
+            yield process, gateway, second.split(": ", 1)[1].strip(), control
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -56,12 +61,14 @@ def running(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
-def test_it_prints_two_urls_serves_and_stops_cleanly(stop_signal: signal.Signals) -> None:
+def test_it_prints_two_urls_and_the_token_serves_and_stops_cleanly(stop_signal: signal.Signals) -> None:
     with running("--host", "127.0.0.1", "--port", "0", "--merchant-port", "0") as (
         process,
         gateway,
         merchant,
+        control,
     ):
+        assert control.post("/_sandbox/accounts", json={}).status_code == 200
         assert httpx.get(f"{gateway}/_sandbox/health", timeout=10).json() == {"ok": True}
         assert httpx.post(f"{merchant}/_merchant/checkouts", json={}, timeout=10).status_code == 400
         process.send_signal(stop_signal)
@@ -71,14 +78,10 @@ def test_it_prints_two_urls_serves_and_stops_cleanly(stop_signal: signal.Signals
 
 def test_a_state_file_keeps_an_account_across_a_restart(tmp_path: Path) -> None:
     state = str(tmp_path / "sandbox.sqlite")
-    with running("--state", state) as (_, gateway, _merchant):
-        account = httpx.post(f"{gateway}/_sandbox/accounts", json={}, timeout=10).json()
-        httpx.post(
-            f"{gateway}/_sandbox/billings",
-            json={"user_id": account["user_id"], "billing_code": "KEPT"},
-            timeout=10,
-        )
-    with running("--state", state) as (_, gateway, _merchant):
+    with running("--state", state) as (_, gateway, _merchant, control):
+        account = control.post("/_sandbox/accounts", json={}).json()
+        control.post("/_sandbox/billings", json={"user_id": account["user_id"], "billing_code": "KEPT"})
+    with running("--state", state) as (_, gateway, _merchant, _control):
         answer = httpx.post(
             f"{gateway}/api/v1.0/billing_payment_method/search",
             timeout=10,
