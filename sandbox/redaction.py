@@ -24,11 +24,11 @@ CARD_NUMBER_RUN = re.compile(rf"(?<!{DIGIT})(?:{DIGIT}[ \-]?){{12,18}}{DIGIT}(?!
 BASE64_BLOB = re.compile(r"(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/_\-]{16,}={0,2}")
 # key=value, "key": "value", key: value — the key may be quoted or percent-encoded (cv%76=987).
 KEYED_VALUE = re.compile(
-    r"""(?P<key>[A-Za-z0-9_%\-.]+)(?P<quote>["']?)\s*(?P<sep>[:=]|%3[AaDd])\s*["']?(?P<value>[^"'&,;\s}<\]]*)"""
+    r"""(?<![A-Za-z0-9_%\-.])(?P<key>[A-Za-z0-9_%\-.]++)(?P<quote>["']?)\s*(?P<sep>[:=]|%3[AaDd])\s*["']?(?P<value>[^"'&,;\s}<\]]*)"""
 )
 XML_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z_][\w:.\-]*)(?:\s[^<>]*)?>(?P<value>[^<]*)</(?P=tag)\s*>")
 MULTIPART_FIELD = re.compile(
-    r"""(?i)name\s*=\s*"?(?P<key>[^";\r\n]+)"?[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n(?P<value>[^\r\n]*)"""
+    r"""(?i)name\s*=\s*"?(?P<key>[^";\r\n]++)"?[^\r\n]*+\r?\n(?:[^\r\n]+\r?\n){0,8}\r?\n(?P<value>[^\r\n]*)"""
 )
 
 
