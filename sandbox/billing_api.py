@@ -270,4 +270,6 @@ def search(context: SandboxContext, user: dict[str, Any], body: dict[str, Any]) 
 
 HANDLERS = {"credit_card_token": credit_card_token, "bulk_upsert": bulk_upsert, "search": search}
 
-routes = [Route(API_PREFIX + "{path:path}", api_endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
+# Every method HTTP defines: anything but POST answers code 10, not a bare 405.
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+routes = [Route(API_PREFIX + "{path:path}", api_endpoint, methods=ALL_METHODS)]

@@ -40,6 +40,7 @@ AUTH = {
 }
 NUMBER = {
     "oneOf": [
+        # A JSON number without a fraction, 1771372.0 included (JSON Schema calls it an integer too).
         {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},
         {"type": "string", "pattern": "^[0-9]{1,18}$"},
     ]
@@ -90,6 +91,11 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "credit_card_token": {
         "type": "object",
         "required": ["user_id", "access_key", "billing_code", "token"],
+        # Exactly one of the number and the code: neither answers 3402, both 3404.
+        "oneOf": [
+            {"required": ["billing_payment_method_number"]},
+            {"required": ["billing_payment_method_code"]},
+        ],
         "properties": {
             **AUTH,
             "billing_code": {"type": "string", "pattern": CODE_PATTERN, "description": "請求先コード (3401)"},
@@ -150,7 +156,9 @@ REQUESTS: dict[str, dict[str, Any]] = {
             "billing_code": {"type": "string", "pattern": CODE_PATTERN},
             "number": NUMBER,
             "code": {"type": "string", "pattern": CODE_PATTERN},
-            "register_status": {"type": "integer", "minimum": 0, "maximum": 7},
+            "register_status": {
+                "description": "登録ステータス 0-7; any other value, of any type, simply matches nothing",
+            },
         },
     },
 }
