@@ -26,7 +26,7 @@ from sandbox.billing_api import ALL_METHODS
 from sandbox.control_access import CONTROL_HEADER
 from sandbox.server import SandboxServer
 
-EXAMPLES = 40
+EXAMPLES = 30
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
 )

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, e
 
 import catalogue
 from harness.core.browser import choose_browser, launch_browser
+from sandbox.control_access import CONTROL_HEADER
 from sandbox.server import MerchantServer, SandboxServer
 
 REAL_GATEWAY = "https://credit.j-payment.co.jp"
@@ -155,7 +156,8 @@ class Checkout:
 
 
 def control(sandbox: SandboxServer, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    answer = httpx.post(f"{sandbox.gateway_url}{path}", json=body, timeout=10)
+    headers = {CONTROL_HEADER: sandbox.control_token}
+    answer = httpx.post(f"{sandbox.gateway_url}{path}", json=body, timeout=10, headers=headers)
     assert answer.status_code == 200, f"{path}: HTTP {answer.status_code} {answer.text}"
     return answer.json()
 
@@ -616,5 +618,6 @@ def test_scripts_served_from_the_real_gateway_url_reach_success(
     to_real_host = [url for url in requested if url.startswith(REAL_GATEWAY)]
     assert sorted(to_real_host) == sorted(forward.forwarded), "a request to the real host was not routed"
     assert failed == []
-    calls = httpx.get(f"{sandbox.gateway_url}/_sandbox/token-calls", params={"aid": checkout.aid}, timeout=10)
+    calls = httpx.get(f"{sandbox.gateway_url}/_sandbox/token-calls", params={"aid": checkout.aid}, timeout=10,
+                      headers={CONTROL_HEADER: sandbox.control_token})
     assert [(call["mode"], call["result"]) for call in calls.json()["calls"]] == [(mode, "Success")]
