@@ -20,6 +20,7 @@ from sandbox.control_access import new_control_token, served_hosts
 from sandbox.demo import DemoAccount, seed_demo
 from sandbox.merchant import build_merchant_app
 from sandbox.request_deadline import DEFAULT_REQUEST_TIMEOUT_SECONDS, deadline_protocol
+from sandbox.request_guard import RequestGuard
 from sandbox.state import SandboxState, StateError
 
 STARTUP_TIMEOUT_SECONDS = 15.0
@@ -66,6 +67,13 @@ def refuse_remote(host: str, allow_remote: bool) -> None:
             "the port and learns the control token can change the sandbox; listen on 127.0.0.1, or pass "
             "--allow-remote (allow_remote=True) to accept that risk."
         )
+
+
+def guarded_merchant_app(api_base: str, gateway_base: str, demo: DemoAccount | None = None) -> ASGIApp:
+    """The reference merchant behind the same guard as the sandbox: no traceback, no unchosen 500."""
+    app = build_merchant_app(api_base=api_base, gateway_base=gateway_base, demo=demo)
+    app.add_middleware(RequestGuard)
+    return app
 
 
 def url_of(sock: socket.socket) -> str:
@@ -185,10 +193,7 @@ class SandboxServer:
         self._serving = _ServingThread(
             [
                 (build_sandbox_app(self.context, self.control_token, hosts), gateway_socket),
-                (
-                    build_merchant_app(api_base=self.gateway_url, gateway_base=self.gateway_url, demo=self.demo),
-                    merchant_socket,
-                ),
+                (guarded_merchant_app(self.gateway_url, self.gateway_url, self.demo), merchant_socket),
             ],
             self.request_timeout,
         )
@@ -232,7 +237,7 @@ class MerchantServer:
         sock = listen(self.host, self.port)
         self.url = url_of(sock)
         self._serving = _ServingThread(
-            [(build_merchant_app(self.api_base, self.gateway_base), sock)], self.request_timeout
+            [(guarded_merchant_app(self.api_base, self.gateway_base), sock)], self.request_timeout
         )
         self._serving.start()
         return self
