@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from harness.core.browser import choose_browser, launch_browser
+from sandbox.control_access import CONTROL_HEADER
 from sandbox.demo import DEMO_ACCESS_KEY, DEMO_AID, DEMO_CHECKOUTS, DEMO_USER_ID, DemoAccount
 from sandbox.server import SandboxServer
 
@@ -72,6 +73,7 @@ def test_python_m_sandbox_announces_the_demo_shop_after_the_two_addresses() -> N
     try:
         announced = dict(line.split(": ", 1) for line in lines)
         assert lines[0].startswith("gateway: ") and lines[1].startswith("merchant: ")
+        assert lines[2].startswith("control-token: ")
         gateway, merchant = announced["gateway"], announced["merchant"]
         assert announced["demo aid"] == DEMO_AID
         assert announced["demo user_id"] == DEMO_USER_ID
@@ -117,7 +119,9 @@ def test_sandbox_server_started_by_code_seeds_nothing() -> None:
 
 
 def test_accounts_never_take_the_demo_aid_and_a_reset_keeps_the_demo_shop(demo_sandbox: SandboxServer) -> None:
-    control = httpx.Client(base_url=demo_sandbox.gateway_url, timeout=10)
+    control = httpx.Client(
+        base_url=demo_sandbox.gateway_url, timeout=10, headers={CONTROL_HEADER: demo_sandbox.control_token}
+    )
     aids = {control.post("/_sandbox/accounts", json={}).json()["aid"] for _ in range(20)}
     assert DEMO_AID not in aids
     assert control.post("/_sandbox/reset", json={}).status_code == 200
@@ -194,7 +198,9 @@ def test_a_developers_own_shop_origin_is_accepted_by_the_demo_shop() -> None:
 
 def test_a_demo_checkout_the_billing_api_refuses_says_what_to_check() -> None:
     with SandboxServer(demo=DEMO) as server:
-        assert httpx.post(f"{server.gateway_url}/_sandbox/maintenance", json={"on": True}).status_code == 200
+        headers = {CONTROL_HEADER: server.control_token}
+        maintenance = httpx.post(f"{server.gateway_url}/_sandbox/maintenance", json={"on": True}, headers=headers)
+        assert maintenance.status_code == 200
         answer = httpx.get(server.merchant_url + "/demo/custom", timeout=10)
     assert answer.status_code == 502
     assert "the billing API refused the demo billing (error 19: Maintenance)" in answer.text
