@@ -143,3 +143,19 @@ def test_sandbox_server_refuses_a_taken_port() -> None:
         port = int(server.merchant_url.rsplit(":", 1)[1])
         with pytest.raises(ServerStartError, match="cannot listen"):
             SandboxServer(port=port).start()
+
+
+def test_a_non_loopback_host_is_refused_without_allow_remote_in_one_sentence() -> None:
+    finished = subprocess.run(
+        command("--host", "0.0.0.0", "--port", "0"), cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=30
+    )
+    assert finished.returncode == 2
+    assert "--allow-remote" in finished.stderr and "Traceback" not in finished.stderr
+    assert finished.stderr.strip().count("\n") == 0
+
+
+def test_a_bad_request_timeout_is_refused_in_one_sentence() -> None:
+    finished = subprocess.run(
+        command("--request-timeout", "never"), cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=30
+    )
+    assert finished.returncode == 2 and "is not a number of seconds" in finished.stderr
