@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sandbox import billing_api, gateway
+from sandbox import billing_api, gateway, merchant
 from sandbox.control_access import CONTROL_HEADER
 from sandbox.server import SandboxServer, ServerStartError, refuse_remote
 
@@ -183,6 +183,15 @@ def test_a_sandbox_bug_on_the_gateway_is_a_one_sentence_500_with_connection_clos
     assert answer.status_code == 500 and answer.headers["connection"] == "close"
     assert answer.json()["error"].endswith(".")
     assert calls.token_call(account).status_code == 500  # the client opened a new connection without trouble
+
+
+def test_a_bug_in_the_reference_merchant_is_a_one_sentence_500_with_connection_close(
+    sandbox_server: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(merchant, "checkout_from", lambda *_: 1 / 0)
+    answer = httpx.post(f"{sandbox_server.merchant_url}/_merchant/checkouts", json={})
+    assert answer.status_code == 500 and answer.headers["connection"] == "close"
+    assert answer.json()["error"].endswith(".")
 
 
 def test_an_injected_http500_keeps_the_connection_alive(
