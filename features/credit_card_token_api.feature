@@ -56,6 +56,23 @@ Feature: Registration API — POST /api/v1.0/billing_payment_method/credit_card_
       | G5542G550000 | a token for the magic card 4000000000005548  |
       | G6042G600000 | a token for the magic card 4000000000006041  |
       | G8342G830000 | a token for the magic card 4000000000008344  |
+      | ER013        | a token for the magic card 4000000000000135  |
+      | G0442G040000 | a token for the magic card 4000000000000440  |
+      | G3042G300000 | a token for the magic card 4000000000003048  |
+      | G4242G420000 | a token for the magic card 4000000000004244  |
+      | G4542G450000 | a token for the magic card 4000000000004541  |
+      | G5442G540000 | a token for the magic card 4000000000005449  |
+      | G5642G560000 | a token for the magic card 4000000000005647  |
+      | G6142G610000 | a token for the magic card 4000000000006140  |
+      | G6542G650000 | a token for the magic card 4000000000006546  |
+      | G6842G680000 | a token for the magic card 4000000000006843  |
+      | G6942G690000 | a token for the magic card 4000000000006942  |
+      | G7442G740000 | a token for the magic card 4000000000007445  |
+      | G7842G780000 | a token for the magic card 4000000000007841  |
+      | G8042G800000 | a token for the magic card 4000000000008047  |
+      | G9742G970000 | a token for the magic card 4000000000009748  |
+      | G9842G980000 | a token for the magic card 4000000000009847  |
+      | G9942G990000 | a token for the magic card 4000000000009946  |
 
     Examples: the service's own state
       | code    | situation                                       |
@@ -71,3 +88,7 @@ Feature: Registration API — POST /api/v1.0/billing_payment_method/credit_card_
       | 21      | a primed code 21                                |
       | ER000   | a primed code ER000                             |
       | ER999   | a primed code ER999                             |
+      | ER001   | a primed code ER001                             |
+      | ER003   | a primed code ER003                             |
+      | ER583   | a primed code ER583                             |
+      | ER998   | a primed code ER998                             |

@@ -40,13 +40,13 @@ def brand_of(number: str) -> str | None:
 
 
 def decline_for(number: str) -> str | None:
-    """The catalogue id of the card-company decline this magic card produces, or None."""
+    """The catalogue id of the refusal (a G code, or ER013) this magic card produces at registration, or None."""
     for entry in catalogue.api_outcomes():
-        if entry.family == "decline" and entry.card == number:
+        if entry.card == number:
             return entry.id
     return None
 
 
 def magic_cards() -> dict[str, str]:
     """Every magic decline card with the catalogue id it produces."""
-    return {o.card: o.id for o in catalogue.api_outcomes() if o.family == "decline" and o.card}
+    return {o.card: o.id for o in catalogue.api_outcomes() if o.card}
