@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -12,13 +11,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import catalogue
-from sandbox import field_formats, tokens
-from sandbox.clock import JST
+from sandbox import billing_upsert, field_formats, payment_method_search, tokens, webhook
+from sandbox.api_answers import ApiError, outcome_response, regist_date, row_error  # noqa: F401 - re-exported
 from sandbox.context import SandboxContext, context_of
 from sandbox.faults import faulted_answer
 from sandbox.journal import record
-from sandbox.rate_limit import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS
-from sandbox.request_body import holds_unrepresentable, parse_json, read_limited
+from sandbox.rate_limit import RateLimitSetting
+from sandbox.request_body import parse_json, read_limited
 
 API_PREFIX = "/api/v1.0/"
 # Path under /api/v1.0/ → endpoint name used by the journal, prime and faults.
@@ -32,32 +31,6 @@ UNKNOWN_ENDPOINT = "unknown"
 CARD_NUMBER_FIELDS = ("cn", "card_number")
 CREDIT_CARD = 1
 REGISTERED = 5
-
-
-class ApiError(Exception):
-    """The request is answered with this catalogue outcome."""
-
-    def __init__(self, outcome_id: str) -> None:
-        super().__init__(outcome_id)
-        self.outcome_id = outcome_id
-
-
-def outcome_response(outcome_id: str) -> Response:
-    """The billing API's answer for one catalogue outcome: its status, its JSON code type, its message."""
-    entry = catalogue.outcome(outcome_id, "api")
-    if entry.code_json == "absent":
-        return Response(status_code=entry.http_status or 500)
-    if entry.code_json == "null":
-        return JSONResponse({"error": None}, status_code=entry.http_status or 200)
-    return JSONResponse(
-        {"error": {"code": entry.code, "message": entry.message}}, status_code=entry.http_status or 400
-    )
-
-
-def row_error(outcome_id: str) -> dict[str, Any]:
-    """error_code / error_message of one bulk_upsert row, from the catalogue."""
-    entry = catalogue.outcome(outcome_id, "api")
-    return {"error_code": entry.code, "error_message": entry.message}
 
 
 async def api_endpoint(request: Request) -> Response:
@@ -78,9 +51,12 @@ async def api_endpoint(request: Request) -> Response:
     def answer(response: Response) -> Response:
         return record(context, request, endpoint, raw, response, user_id=user_id if user else None, aid=aid)
 
-    limit, window = context.state.rate_limit(user_id) or (DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS)
-    caller = (request.client.host if request.client else "", user_id or "")
-    if not context.limiter.allow(caller, context.clock.now(aid), limit, window):
+    # Counted per source IP, refused requests included; a user with its own setting gets its own count.
+    setting = context.state.rate_limit(user_id)
+    own = setting is not None and setting[3]
+    caller = (request.client.host if request.client else "", user_id if own and user_id else "")
+    limit = RateLimitSetting(*setting[:3]) if setting else RateLimitSetting()
+    if not context.limiter.allow(caller, context.clock.now(aid), limit):
         return answer(outcome_response("HTTP429"))
     if endpoint != UNKNOWN_ENDPOINT:
         faulted = await faulted_answer(context.state.take_fault(endpoint, user_id, aid))
@@ -90,14 +66,17 @@ async def api_endpoint(request: Request) -> Response:
         if context.state.in_maintenance(user_id):
             raise ApiError("19")
         if endpoint == UNKNOWN_ENDPOINT:
+            bodyless = context.state.unknown_uri_status(user_id)
+            if bodyless is not None:  # "APIアクセスであると判断できないURI" may get no error body
+                return answer(Response(status_code=bodyless))
             raise ApiError("10")
         account = authenticate(context, request, body)
         primed = context.state.take_prime(endpoint, account["user_id"], account["aid"])
         if primed is not None:
-            raise ApiError(primed)
+            return answer(primed_response(primed, endpoint, account, body))
         payload = HANDLERS[endpoint](context, account, body)
     except ApiError as error:
-        return answer(outcome_response(error.outcome_id))
+        return answer(error.response())
     if payload is None:
         return answer(outcome_response("SUCCESS"))
     return answer(JSONResponse(payload))
@@ -123,16 +102,22 @@ def authenticate(context: SandboxContext, request: Request, body: Any) -> dict[s
     return user
 
 
+def primed_response(code: str, endpoint: str, account: dict[str, Any], body: Any) -> Response:
+    """A primed registration-flow outcome, or one of bulk_upsert's / search's own codes where it belongs."""
+    if any(entry.id == code for entry in catalogue.api_outcomes()):
+        return outcome_response(code)
+    entry = catalogue.endpoint_code(code, endpoint)
+    if entry.placement == "row":
+        return JSONResponse(billing_upsert.primed_answer(account, body, code))
+    return ApiError(code, endpoint).response()
+
+
 def ip_allowed(host: str, allow_list: list[str]) -> bool:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return False
     return any(address in ipaddress.ip_network(entry, strict=False) for entry in allow_list)
-
-
-def regist_date(context: SandboxContext, aid: str | None) -> str:
-    return datetime.fromtimestamp(context.clock.now(aid), JST).strftime("%Y/%m/%d %H:%M:%S")
 
 
 # ---------------------------------------------------------------------- credit_card_token
@@ -169,106 +154,19 @@ def credit_card_token(context: SandboxContext, user: dict[str, Any], body: dict[
     if tokens.expired(stored["issued_at"], context.clock.now(aid)):
         raise ApiError("ER585")
     if stored["decline"]:
+        webhook.notify(context, user, methods[0], error_code=stored["decline"])
         raise ApiError(stored["decline"])
     state.register_card(
         methods[0]["number"], stored["brand"], stored["last4"], stored["expiry"], regist_date(context, aid)
     )
+    webhook.notify(context, user, state.payment_methods(user_id, number=methods[0]["number"])[0], error_code=None)
 
 
-# ---------------------------------------------------------------------- bulk_upsert
-def bulk_upsert(context: SandboxContext, user: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
-    """Create or update billings with their individuals and payment methods; errors are per row."""
-    rows = body.get("billing")
-    if not isinstance(rows, list) or not rows:
-        raise ApiError("3401")
-    return {"billing": [_upsert_billing(context, user, row) for row in rows]}
-
-
-def _upsert_billing(context: SandboxContext, user: dict[str, Any], row: Any) -> dict[str, Any]:
-    if not isinstance(row, dict):
-        return {"code": None, "name": None, **row_error("3401"), "individual": [], "payment": []}
-    code, name = row.get("code"), row.get("name", "")
-    individual, payment = row.get("individual", []), row.get("payment", [])
-    well_formed = (
-        field_formats.is_code(code)
-        and isinstance(name, str)
-        and len(name) <= 100
-        and isinstance(individual, list)
-        and all(isinstance(item, dict) and not holds_unrepresentable(item) for item in individual)
-        and isinstance(payment, list)
-    )
-    if not well_formed:
-        shown = code if isinstance(code, str) and len(code) <= 100 else None
-        return {"code": shown, "name": None, **row_error("3401"), "individual": [], "payment": []}
-    context.state.upsert_billing(user["user_id"], code, name, individual)
-    return {
-        "code": code,
-        "name": name,
-        "error_code": None,
-        "error_message": None,
-        "individual": [{**item, "error_code": None, "error_message": None} for item in individual],
-        "payment": [_upsert_payment(context, user, code, item) for item in payment],
-    }
-
-
-def _upsert_payment(
-    context: SandboxContext, user: dict[str, Any], billing_code: str, item: Any
-) -> dict[str, Any]:
-    fields = item if isinstance(item, dict) else {}
-    code = fields.get("code", f"PM{secrets.token_hex(4).upper()}")
-    name, method = fields.get("name", ""), fields.get("payment_method", CREDIT_CARD)
-    if (
-        not isinstance(item, dict)
-        or not field_formats.is_code(code)
-        or not isinstance(name, str)
-        or len(name) > 100
-        or isinstance(method, bool)
-        or not isinstance(method, int)
-    ):
-        return {
-            "number": None,
-            "code": code if isinstance(code, str) and len(code) <= 100 else None,
-            "name": None,
-            "payment_method": None,
-            "register_status": None,
-            "cod": None,
-            **row_error("3403"),
-        }
-    stored = context.state.upsert_payment_method(
-        user["user_id"], billing_code, code, name, method, regist_date(context, user["aid"])
-    )
-    return {
-        "number": stored["number"],
-        "code": code,
-        "name": name,
-        "payment_method": method,
-        "register_status": stored["register_status"],
-        "cod": stored["cod"],
-        "error_code": None,
-        "error_message": None,
-    }
-
-
-# ---------------------------------------------------------------------- search
-def search(context: SandboxContext, user: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
-    """The account's payment methods, filtered by billing_code, number, code and register_status."""
-    billing_code, number, code = body.get("billing_code"), body.get("number"), body.get("code")
-    if billing_code is not None and not field_formats.is_code(billing_code):
-        raise ApiError("3401")
-    parsed = field_formats.as_number(number) if number is not None else None
-    if number is not None and parsed is None:
-        raise ApiError("3402")
-    if code is not None and not field_formats.is_code(code):
-        raise ApiError("3403")
-    status = body.get("register_status")
-    rows = context.state.payment_methods(user["user_id"], billing_code=billing_code, number=parsed, code=code)
-    if status is not None:
-        # A register_status of another type or out of 0-7 simply matches nothing.
-        rows = [row for row in rows if not isinstance(status, bool) and row["register_status"] == status]
-    return {"billing_payment_method": rows}
-
-
-HANDLERS = {"credit_card_token": credit_card_token, "bulk_upsert": bulk_upsert, "search": search}
+HANDLERS = {
+    "credit_card_token": credit_card_token,
+    "bulk_upsert": billing_upsert.bulk_upsert,
+    "search": payment_method_search.search,
+}
 
 # Every method HTTP defines: anything but POST answers code 10, not a bare 405.
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]

@@ -18,7 +18,7 @@ from sandbox.billing_api import CREDIT_CARD, ENDPOINTS, regist_date
 from sandbox.clock import iso
 from sandbox.context import SandboxContext, context_of
 from sandbox.faults import FAULT_KINDS
-from sandbox.rate_limit import DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS
+from sandbox.rate_limit import DEFAULT_LAG_SECONDS, DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS
 from sandbox.request_body import parse_json, read_limited
 from sandbox.state import StateError
 
@@ -252,8 +252,8 @@ async def prime(context: SandboxContext, request: Request) -> dict[str, Any]:
     code = str(raw_code) if isinstance(raw_code, str | int) and not isinstance(raw_code, bool) else None
     primeable = [
         o.id
-        for o in catalogue.outcomes()
-        if o.surface == surface and o.family != "success" and o.id != "Cancel"
+        for o in (*catalogue.outcomes(), *catalogue.endpoint_codes())
+        if o.surface in (surface, endpoint) and o.family != "success" and o.id != "Cancel"
     ]
     if code not in primeable:
         raise ControlError(
@@ -302,13 +302,23 @@ async def clock(context: SandboxContext, request: Request) -> dict[str, Any]:
 
 
 async def rate_limit(context: SandboxContext, request: Request) -> dict[str, Any]:
-    fields = Fields(await control_body(request), ("limit", "window_seconds", "user_id"))
+    fields = Fields(await control_body(request), ("limit", "window_seconds", "lag_seconds", "user_id"))
     limit = int(fields.number("limit", 1, 1_000_000, integer=True, required=True) or DEFAULT_LIMIT)
     window = float(fields.number("window_seconds", 0.001, 86_400, required=True) or DEFAULT_WINDOW_SECONDS)
+    lag = float(fields.number("lag_seconds", 0, 3_600) or DEFAULT_LAG_SECONDS)
     user_id = known_user(context, fields)
-    context.state.set_rate_limit(limit, window, user_id)
+    context.state.set_rate_limit(limit, window, lag, user_id)
     context.limiter.forget(user_id)
-    return {"limit": limit, "window_seconds": window, "user_id": user_id}
+    return {"limit": limit, "window_seconds": window, "lag_seconds": lag, "user_id": user_id}
+
+
+async def unknown_uri(context: SandboxContext, request: Request) -> dict[str, Any]:
+    fields = Fields(await control_body(request), ("bodyless", "status", "user_id"))
+    bodyless = fields.flag("bodyless", required=True)
+    status = int(fields.number("status", 400, 599, integer=True) or 404) if bodyless else None
+    user_id = known_user(context, fields)
+    context.state.set_unknown_uri(status, user_id)
+    return {"bodyless": bodyless, "status": status, "user_id": user_id}
 
 
 def _route(
@@ -337,4 +347,5 @@ routes = [
     _route("/_sandbox/clock", clock, "POST"),
     _route("/_sandbox/rate-limit", rate_limit, "POST"),
     _route("/_sandbox/token-calls", token_calls, "GET"),
+    _route("/_sandbox/unknown-uri", unknown_uri, "POST"),
 ]

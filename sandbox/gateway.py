@@ -10,7 +10,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Route
 
 import catalogue
-from sandbox import cards, gateway_home, tokens
+from sandbox import cards, gateway_home, referer, tokens
 from sandbox import html as html_pages
 from sandbox.clock import iso, tokyo_year_month
 from sandbox.context import SandboxContext, context_of
@@ -142,8 +142,9 @@ async def token_endpoint(request: Request) -> Response:
     body = parse_json(raw) if raw is not None else {}
     params: dict[str, Any] = body if isinstance(body, dict) else {}
     mode = params.get("mode") if params.get("mode") in MODES else "custom"
-    origin = params.get("origin") if mode == "popup" else request.headers.get("origin")
-    origin = origin if isinstance(origin, str) else None
+    # The page's referer decides (ER002), as on the real gateway: in popup mode the card form reports the
+    # merchant page's document.referrer, in custom mode the browser sends the page's Referer itself.
+    origin = referer.origin_of(params.get("origin")) if mode == "popup" else referer.referer_origin(request)
     aid = _digits(params.get("aid"), 6)
 
     faulted = await faulted_answer(context.state.take_fault(ENDPOINT, None, aid)) if raw is not None else None

@@ -25,7 +25,15 @@ CREATE TABLE IF NOT EXISTS payment_methods (
     number INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, billing_code TEXT NOT NULL,
     code TEXT NOT NULL, name TEXT NOT NULL, payment_method INTEGER NOT NULL,
     register_status INTEGER NOT NULL, cod TEXT, regist_date TEXT, valid_flg INTEGER NOT NULL,
-    card_brand TEXT, card_last4 TEXT, card_expiry TEXT);
+    card_brand TEXT, card_last4 TEXT, card_expiry TEXT, update_date TEXT,
+    credit_card_regist_kind INTEGER);
+CREATE TABLE IF NOT EXISTS webhooks (
+    user_id TEXT PRIMARY KEY, url TEXT NOT NULL, signature_key TEXT NOT NULL, max_attempts INTEGER NOT NULL,
+    retry_seconds REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, event_id TEXT NOT NULL, attempt INTEGER NOT NULL,
+    time TEXT NOT NULL, url TEXT NOT NULL, payload TEXT NOT NULL, status INTEGER, answer TEXT, error TEXT);
+CREATE TABLE IF NOT EXISTS unknown_uri (scope TEXT PRIMARY KEY, status INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
     token TEXT PRIMARY KEY, aid TEXT NOT NULL, brand TEXT NOT NULL, first6 TEXT NOT NULL,
     last4 TEXT NOT NULL, expiry TEXT NOT NULL, decline TEXT, issued_at REAL NOT NULL,
@@ -45,7 +53,8 @@ CREATE TABLE IF NOT EXISTS faults (
     remaining INTEGER NOT NULL, user_id TEXT, aid TEXT);
 CREATE TABLE IF NOT EXISTS maintenance (scope TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS rate_limits (
-    scope TEXT PRIMARY KEY, max_requests INTEGER NOT NULL, window_seconds REAL NOT NULL);
+    scope TEXT PRIMARY KEY, max_requests INTEGER NOT NULL, window_seconds REAL NOT NULL,
+    lag_seconds REAL NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS clock_offsets (scope TEXT PRIMARY KEY, seconds REAL NOT NULL);
 """
 TABLES = (
@@ -61,6 +70,9 @@ TABLES = (
     "maintenance",
     "rate_limits",
     "clock_offsets",
+    "webhooks",
+    "webhook_deliveries",
+    "unknown_uri",
 )
 # Scope key of settings that apply to every account.
 GLOBAL = ""
@@ -206,6 +218,17 @@ class SandboxState:
                 (user_id, code, name, json.dumps(individual, ensure_ascii=False)),
             )
 
+    def billings(self, user_id: str) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM billings WHERE user_id = ? ORDER BY code", (user_id,))
+        for row in rows:
+            row["individual"] = json.loads(row["individual"])
+        return rows
+
+    def next_individual_number(self, user_id: str) -> int:
+        """A 請求先部署番号 no individual of the user's billings has yet."""
+        numbers = [item.get("number") for billing in self.billings(user_id) for item in billing["individual"]]
+        return 1 + max((n for n in numbers if isinstance(n, int)), default=0)
+
     def billing(self, user_id: str, code: str) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM billings WHERE user_id = ? AND code = ?", (user_id, code))
         if row is not None:
@@ -213,21 +236,37 @@ class SandboxState:
         return row
 
     def upsert_payment_method(
-        self, user_id: str, billing_code: str, code: str, name: str, payment_method: int, regist_date: str
+        self,
+        user_id: str,
+        billing_code: str,
+        code: str,
+        name: str,
+        payment_method: int,
+        regist_date: str,
+        credit_card_regist_kind: int = 1,
     ) -> dict[str, Any]:
-        """The billing's payment method with this code, created (credit card: 登録待ち with a cod) if new."""
+        """The billing's payment method with this code, created (credit card: 登録待ち with a cod) if new.
+
+        A new credit card whose credit_card_regist_kind is 2 (登録用メールを送付) starts at 2 (メール送信済み).
+        """
         with self._transaction() as db:
             existing = self.payment_methods(user_id, billing_code=billing_code, code=code)
             if existing:
                 db.execute(
-                    "UPDATE payment_methods SET name = ? WHERE number = ?", (name, existing[0]["number"])
+                    "UPDATE payment_methods SET name = ?, update_date = ? WHERE number = ?",
+                    (name, regist_date, existing[0]["number"]),
                 )
-                return {**existing[0], "name": name}
+                return {**existing[0], "name": name, "update_date": regist_date}
             credit_card = payment_method == 1
+            status = (2 if credit_card_regist_kind == 2 else 1) if credit_card else 0
             cursor = db.execute(
                 "INSERT INTO payment_methods (user_id, billing_code, code, name, payment_method,"
-                " register_status, regist_date, valid_flg) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-                (user_id, billing_code, code, name, payment_method, 1 if credit_card else 0, regist_date),
+                " register_status, regist_date, valid_flg, update_date, credit_card_regist_kind)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                (
+                    user_id, billing_code, code, name, payment_method, status, regist_date, regist_date,
+                    credit_card_regist_kind if credit_card else None,
+                ),
             )
             number = int(cursor.lastrowid or 0)
             if credit_card:
@@ -264,7 +303,7 @@ class SandboxState:
         with self._transaction() as db:
             db.execute(
                 "UPDATE payment_methods SET register_status = 5, card_brand = ?, card_last4 = ?,"
-                " card_expiry = ?, regist_date = ? WHERE number = ?",
+                " card_expiry = ?, update_date = ? WHERE number = ?",
                 (brand, last4, expiry, regist_date, number),
             )
 
@@ -405,19 +444,73 @@ class SandboxState:
         return self._one(f"SELECT scope FROM maintenance WHERE scope IN ({marks})", scopes) is not None  # noqa: S608
 
     # ------------------------------------------------------------------ rate limit settings
-    def set_rate_limit(self, max_requests: int, window_seconds: float, user_id: str | None) -> None:
+    def set_rate_limit(
+        self, max_requests: int, window_seconds: float, lag_seconds: float, user_id: str | None
+    ) -> None:
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO rate_limits VALUES (?, ?, ?)",
-                (user_id or GLOBAL, max_requests, window_seconds),
+                "INSERT OR REPLACE INTO rate_limits VALUES (?, ?, ?, ?)",
+                (user_id or GLOBAL, max_requests, window_seconds, lag_seconds),
             )
 
-    def rate_limit(self, user_id: str | None) -> tuple[int, float] | None:
-        """(limit, window) set for this user, else the global one, else None (the built-in default)."""
+    def rate_limit(self, user_id: str | None) -> tuple[int, float, float, bool] | None:
+        """(limit, window, lag, set for this very user) of this user's setting, else the global one, else None."""
         for scope in (user_id, GLOBAL) if user_id else (GLOBAL,):
             row = self._one("SELECT * FROM rate_limits WHERE scope = ?", (scope,))
             if row:
-                return row["max_requests"], row["window_seconds"]
+                return row["max_requests"], row["window_seconds"], row["lag_seconds"], scope != GLOBAL
+        return None
+
+
+    # ------------------------------------------------------------------ webhooks and the unknown-URI answer
+    def set_webhook(
+        self, user_id: str, url: str, signature_key: str, max_attempts: int, retry_seconds: float
+    ) -> dict[str, Any]:
+        with self._transaction() as db:
+            current = self.webhook(user_id)
+            key = current["signature_key"] if current else signature_key
+            db.execute(
+                "INSERT OR REPLACE INTO webhooks VALUES (?, ?, ?, ?, ?)",
+                (user_id, url, key, max_attempts, retry_seconds),
+            )
+        return self.webhook(user_id) or {}
+
+    def webhook(self, user_id: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM webhooks WHERE user_id = ?", (user_id,))
+
+    def add_webhook_delivery(self, delivery: dict[str, Any]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO webhook_deliveries (user_id, event_id, attempt, time, url, payload, status, answer,"
+                " error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    delivery["user_id"], delivery["event_id"], delivery["attempt"], delivery["time"],
+                    delivery["url"], json.dumps(delivery["payload"], ensure_ascii=False), delivery["status"],
+                    delivery["answer"], delivery["error"],
+                ),
+            )
+
+    def webhook_deliveries(self, user_id: str | None = None) -> list[dict[str, Any]]:
+        sql, params = _filtered("SELECT * FROM webhook_deliveries", user_id=user_id)
+        deliveries = self._rows(sql + " ORDER BY id", params)
+        for delivery in deliveries:
+            delivery["payload"] = json.loads(delivery["payload"])
+            del delivery["id"]
+        return deliveries
+
+    def set_unknown_uri(self, status: int | None, user_id: str | None) -> None:
+        """Answer unknown URIs without a body and with this status (None: code 10 again), for one user or all."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM unknown_uri WHERE scope = ?", (user_id or GLOBAL,))
+            if status is not None:
+                db.execute("INSERT INTO unknown_uri VALUES (?, ?)", (user_id or GLOBAL, status))
+
+    def unknown_uri_status(self, user_id: str | None) -> int | None:
+        """The bodyless status set for this user (else for everyone), or None for the code 10 answer."""
+        for scope in (user_id, GLOBAL) if user_id else (GLOBAL,):
+            row = self._one("SELECT status FROM unknown_uri WHERE scope = ?", (scope,))
+            if row:
+                return row["status"]
         return None
 
     # ------------------------------------------------------------------ clock offsets

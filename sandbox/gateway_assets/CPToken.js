@@ -197,8 +197,8 @@
         var frame = document.createElement("iframe");
         frame.id = "CPToken-card-frame";
         frame.title = "カード情報入力";
-        // The card form learns the merchant's origin from its referrer: make sure it gets one.
-        frame.setAttribute("referrerpolicy", "origin");
+        // No referrerpolicy of its own: the card form sees the referrer the page's own policy lets through
+        // (the page's origin under the default strict-origin-when-cross-origin, nothing under no-referrer).
         frame.style.cssText = "display:block;width:100%;height:480px;border:0;";
         frame.src = gatewayOrigin + "/gateway/card_form?aid=" + encodeURIComponent(aid);
 

@@ -44,10 +44,15 @@ class SandboxCalls:
         )
 
     def token_call(
-        self, account: dict[str, Any] | None = None, origin_header: str | None = None, **params: Any
+        self,
+        account: dict[str, Any] | None = None,
+        origin_header: str | None = None,
+        referer: str | None = "",
+        **params: Any,
     ) -> httpx.Response:
         """POST /gateway/token in custom mode with valid card parameters, overridden by params (None drops
-        one), from the reference merchant's origin unless origin_header names another."""
+        one), from the reference merchant's origin unless origin_header names another. The Referer is what
+        a default-policy page sends cross-origin (its origin and "/") unless referer names one (None: none)."""
         body: dict[str, Any] = {
             "mode": "custom",
             "cn": TEST_CARD,
@@ -60,10 +65,10 @@ class SandboxCalls:
             body["aid"] = account["aid"]
         body.update(params)
         body = {name: value for name, value in body.items() if value is not None}
-        headers = {
-            "Content-Type": "text/plain;charset=UTF-8",
-            "Origin": origin_header or self.server.merchant_url,
-        }
+        page_origin = origin_header or self.server.merchant_url
+        headers = {"Content-Type": "text/plain;charset=UTF-8", "Origin": page_origin}
+        if referer is not None:
+            headers["Referer"] = referer or page_origin.rstrip("/") + "/"
         return self.http.post("/gateway/token", content=json.dumps(body), headers=headers)
 
     def token(self, account: dict[str, Any], **params: Any) -> str:
@@ -141,3 +146,16 @@ def assert_outcome(response: httpx.Response, outcome_id: str) -> None:
 @pytest.fixture(scope="session")
 def expect_outcome() -> Callable[[httpx.Response, str], None]:
     return assert_outcome
+
+
+def assert_endpoint_code(response: httpx.Response, endpoint: str, code: str) -> None:
+    """bulk_upsert / search answered the whole request with one of its own codes, as the catalogue says."""
+    entry = catalogue.endpoint_code(code, endpoint)
+    assert entry.placement == "request"
+    assert response.status_code == entry.http_status, response.text
+    assert response.json() == {"error": {"code": int(code), "message": entry.message}}
+
+
+@pytest.fixture(scope="session")
+def expect_endpoint_code() -> Callable[[httpx.Response, str, str], None]:
+    return assert_endpoint_code
