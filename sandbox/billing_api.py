@@ -56,7 +56,8 @@ async def api_endpoint(request: Request) -> Response:
     own = setting is not None and setting[3]
     caller = (request.client.host if request.client else "", user_id if own and user_id else "")
     limit = RateLimitSetting(*setting[:3]) if setting else RateLimitSetting()
-    if not context.limiter.allow(caller, context.clock.now(aid), limit):
+    # One count per source IP runs on the global clock; a user's own count on its shop's clock.
+    if not context.limiter.allow(caller, context.clock.now(aid if caller[1] else None), limit):
         return answer(outcome_response("HTTP429"))
     if endpoint != UNKNOWN_ENDPOINT:
         faulted = await faulted_answer(context.state.take_fault(endpoint, user_id, aid))

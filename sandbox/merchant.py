@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from sandbox import field_formats
+from sandbox import field_formats, merchant_webhook
 from sandbox import html as html_pages
 from sandbox.demo import DemoAccount
 from sandbox.demo_shop import demo_routes
@@ -246,5 +246,6 @@ def build_merchant_app(api_base: str, gateway_base: str, demo: DemoAccount | Non
             Route("/checkout/{checkout_id}/purchase", purchase, methods=["POST"]),
             Route("/_merchant/checkouts/{checkout_id}/received", received, methods=["GET"]),
             *demo_routes(api_base, demo, lambda body: book.add(checkout_from(body))),
+            *merchant_webhook.routes(merchant_webhook.WebhookInbox()),
         ]
     )

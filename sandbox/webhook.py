@@ -82,19 +82,17 @@ def notify(
     method: dict[str, Any],
     error_code: str | None,
     credit_status: int | None = None,
-    wait: bool = False,
-) -> dict[str, Any] | None:
-    """Send the event to the user's webhook URL, if one is registered; the payload sent, or None."""
+) -> tuple[dict[str, Any], threading.Thread] | None:
+    """Send the event to the user's webhook URL in the background, if one is registered: (payload, sender)."""
     hook = context.state.webhook(user["user_id"])
     if hook is None:
         return None
     status = credit_status_of(method, error_code) if credit_status is None else credit_status
     event = payload(context, user, hook, method, status, error_code)
-    worker = threading.Thread(target=deliver, args=(context, user, hook, event), daemon=True)
-    worker.start()
-    if wait:
-        worker.join()
-    return event
+    # A thread of its own: the receiver may be served by this very event loop (the reference merchant).
+    sender = threading.Thread(target=deliver, args=(context, user, hook, event), daemon=True)
+    sender.start()
+    return event, sender
 
 
 def deliver(context: SandboxContext, user: dict[str, Any], hook: dict[str, Any], event: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,11 +52,13 @@ async def send(context: SandboxContext, request: Request) -> dict[str, Any]:
     if context.state.webhook(user_id) is None:
         raise ControlError("the user has no webhook URL; register one with POST /_sandbox/webhooks first.")
     user = context.state.user(user_id) or {}
-    event = webhook.notify(
-        context, user, methods[0], error_code, None if status is None else int(status), wait=True
-    )
-    return {"event": event, "deliveries": [d for d in context.state.webhook_deliveries(user_id)
-                                           if event and d["event_id"] == event["id"]]}
+    sent = webhook.notify(context, user, methods[0], error_code, None if status is None else int(status))
+    if sent is None:
+        raise ControlError("the user has no webhook URL; register one with POST /_sandbox/webhooks first.")
+    event, sender = sent
+    await asyncio.to_thread(sender.join)
+    delivered = [d for d in context.state.webhook_deliveries(user_id) if d["event_id"] == event["id"]]
+    return {"event": event, "deliveries": delivered}
 
 
 async def deliveries(context: SandboxContext, request: Request) -> dict[str, Any]:

@@ -438,6 +438,41 @@ def test_page_origin_not_registered_gives_er002(sandbox: SandboxServer, shopper:
     expect(shopper.page.locator("#CARD_INPUT_FORM iframe")).to_have_count(0)
 
 
+SET_REFERRER_META = """(policy) => {
+    const meta = document.createElement('meta');
+    meta.name = 'referrer';
+    meta.content = policy;
+    document.head.appendChild(meta);
+}"""
+
+
+@pytest.mark.parametrize("policy", ["no-referrer", "same-origin"])
+@pytest.mark.parametrize("mode", ["custom", "popup"])
+def test_a_page_whose_referrer_policy_strips_the_referer_gives_er002(
+    sandbox: SandboxServer, shopper: Shopper, mode: str, policy: str
+) -> None:
+    # The page's origin is registered, but the real gateway checks the referer, which this policy withholds.
+    checkout = new_checkout(sandbox)
+    shopper.page.goto(checkout.custom_url if mode == "custom" else checkout.popup_url)
+    shopper.page.evaluate(SET_REFERRER_META, policy)
+    if mode == "custom":
+        fill_card(shopper.page)
+        shopper.page.click("#purchase")
+    else:
+        shopper.page.click("#purchase")
+        frame = shopper.page.frame_locator("#CARD_INPUT_FORM iframe")
+        fill_card(frame)
+        frame.locator("#card-submit").click()
+    expect_refused(shopper, checkout, "ER002")
+
+
+def test_the_reference_merchant_pages_keep_the_default_referrer_policy(sandbox: SandboxServer) -> None:
+    checkout = new_checkout(sandbox)
+    for url in (checkout.custom_url, checkout.popup_url):
+        # strict-origin-when-cross-origin sends the page's origin as the referer to the gateway: accepted.
+        assert httpx.get(url).headers.get("referrer-policy") == "strict-origin-when-cross-origin"
+
+
 # ---------------------------------------------------------------- popup mode (sample 1)
 
 
