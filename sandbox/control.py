@@ -15,6 +15,7 @@ from starlette.routing import Route
 import catalogue
 from sandbox import field_formats
 from sandbox.billing_api import CREDIT_CARD, ENDPOINTS, regist_date
+from sandbox.billing_upsert import TEL
 from sandbox.clock import iso
 from sandbox.context import SandboxContext, context_of
 from sandbox.faults import FAULT_KINDS
@@ -206,16 +207,30 @@ async def users(context: SandboxContext, request: Request) -> dict[str, Any]:
 
 
 async def billings(context: SandboxContext, request: Request) -> dict[str, Any]:
-    fields = Fields(await control_body(request), ("user_id", "billing_code", "payment_method_code"))
+    fields = Fields(
+        await control_body(request), ("user_id", "billing_code", "payment_method_code", "email", "tel")
+    )
     user_id = known_user(context, fields, required=True) or ""
     code_rule = "1 to 20 ASCII letters, digits or symbols"
     billing_code = fields.text("billing_code", code_rule, field_formats.is_code, required=True) or ""
     method_code = (
         fields.text("payment_method_code", code_rule, field_formats.is_code) or f"{billing_code}-card"[:20]
     )
+    contact = {
+        "email": fields.text("email", "an e-mail address (メール形式) of at most 100", field_formats.is_user_id),
+        "tel": fields.text("tel", "digits and hyphens, at most 15", lambda v: TEL.fullmatch(v) is not None),
+    }
     user = context.state.user(user_id) or {}
-    if context.state.billing(user_id, billing_code) is None:
-        context.state.upsert_billing(user_id, billing_code, billing_code, [])
+    existing = context.state.billing(user_id, billing_code)
+    individuals = existing["individual"] if existing else []
+    if any(contact.values()):
+        # The billing's first individual (請求先部署) carries the contact, named as bulk_upsert names it.
+        first = individuals[0] if individuals else {
+            "number": context.state.next_individual_number(user_id), "code": None, "name": billing_code,
+        }
+        individuals = [{**first, **{k: v for k, v in contact.items() if v}}, *individuals[1:]]
+    if existing is None or any(contact.values()):
+        context.state.upsert_billing(user_id, billing_code, existing["name"] if existing else billing_code, individuals)
     method = context.state.upsert_payment_method(
         user_id,
         billing_code,
@@ -229,6 +244,7 @@ async def billings(context: SandboxContext, request: Request) -> dict[str, Any]:
         "number": method["number"],
         "code": method["code"],
         "cod": method["cod"],
+        "individual": individuals,
     }
 
 

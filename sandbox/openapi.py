@@ -12,8 +12,6 @@ from starlette.routing import Route
 import catalogue
 
 SHARED_FAMILIES = ("common", "transport")
-# Individual codes the sandbox also gives on bulk_upsert and search (its own mapping, inferred).
-ENDPOINT_CODES = {"bulk_upsert": ("3401", "3403"), "search": ("3401", "3402", "3403")}
 STATUS_TEXT = {
     200: "OK",
     400: "Bad Request",
@@ -69,10 +67,14 @@ ERROR = {
 }
 PAYMENT_ROW = {
     "type": "object",
+    "description": "the row of search.md; fields of other payment methods (bank, bank check) are null",
     "properties": {
         name: {"type": kind}
         for name, kind in (
+            ("error_code", ["integer", "null"]),
+            ("error_message", ["string", "null"]),
             ("billing_code", "string"),
+            ("billing_name", ["string", "null"]),
             ("number", "integer"),
             ("code", "string"),
             ("name", "string"),
@@ -80,13 +82,13 @@ PAYMENT_ROW = {
             ("register_status", "integer"),
             ("cod", ["string", "null"]),
             ("regist_date", ["string", "null"]),
+            ("update_date", ["string", "null"]),
             ("valid_flg", "integer"),
-            ("card_brand", ["string", "null"]),
-            ("card_last4", ["string", "null"]),
-            ("card_expiry", ["string", "null"]),
+            ("bank_save", ["array", "null"]),
         )
     },
 }
+DATE = {"type": "string", "pattern": "^[0-9]{4}/[0-9]{2}/[0-9]{2}$"}
 REQUESTS: dict[str, dict[str, Any]] = {
     "credit_card_token": {
         "type": "object",
@@ -153,11 +155,25 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "required": ["user_id", "access_key"],
         "properties": {
             **AUTH,
-            "billing_code": {"type": "string", "pattern": CODE_PATTERN},
-            "number": NUMBER,
-            "code": {"type": "string", "pattern": CODE_PATTERN},
-            "register_status": {
-                "description": "登録ステータス 0-7; any other value, of any type, simply matches nothing",
+            "limit_count": {"type": ["integer", "string"], "description": "0-200, default 20 (4513)"},
+            "page_count": {"type": ["integer", "string"], "description": "0-999, default 0 (4514)"},
+            "billing_payment_method": {
+                "type": "object",
+                "description": "the filters, nested as search.md documents them (4515 when not an object)",
+                "properties": {
+                    "billing_code": {"type": "string", "pattern": CODE_PATTERN, "description": "4501"},
+                    "billing_name": {"type": "string", "maxLength": 100, "description": "部分一致 (4502)"},
+                    "number": {**NUMBER, "description": "4503"},
+                    "code": {"type": "string", "pattern": CODE_PATTERN, "description": "4504"},
+                    "name": {"type": "string", "maxLength": 100, "description": "部分一致 (4505)"},
+                    "payment_method": {"type": "integer", "minimum": 0, "maximum": 18, "description": "4506"},
+                    "register_status": {"type": "integer", "minimum": 0, "maximum": 7, "description": "4507"},
+                    "regist_date_from": DATE,
+                    "regist_date_to": DATE,
+                    "update_date_from": DATE,
+                    "update_date_to": DATE,
+                    "valid_flg": {"type": "integer", "minimum": 0, "maximum": 1, "description": "4512"},
+                },
             },
         },
     },
@@ -166,11 +182,20 @@ SUCCESS_BODIES: dict[str, dict[str, Any]] = {
     "credit_card_token": {"$ref": "#/components/schemas/ErrorAnswer"},
     "bulk_upsert": {
         "type": "object",
-        "properties": {"billing": {"type": "array", "items": {"type": "object"}}},
+        "properties": {
+            "user_id": {"type": "string"},
+            "billing": {"type": "array", "items": {"type": "object", "description": "rows with error_code"}},
+        },
     },
     "search": {
         "type": "object",
-        "properties": {"billing_payment_method": {"type": "array", "items": PAYMENT_ROW}},
+        "properties": {
+            "user_id": {"type": "string"},
+            "limit_count": {"type": "integer"},
+            "page_count": {"type": "integer"},
+            "total_page_count": {"type": "integer"},
+            "billing_payment_method": {"type": "array", "items": PAYMENT_ROW},
+        },
     },
 }
 PATHS = {
@@ -192,10 +217,9 @@ def _line(entry: catalogue.Outcome) -> str:
 def _responses(endpoint: str) -> dict[str, Any]:
     chosen = [
         entry
-        for entry in catalogue.api_outcomes()
-        if endpoint == "credit_card_token"
-        or entry.family in SHARED_FAMILIES
-        or entry.id in ENDPOINT_CODES.get(endpoint, ())
+        for entry in (*catalogue.api_outcomes(), *catalogue.endpoint_codes())
+        if (entry.surface == "api" and (endpoint == "credit_card_token" or entry.family in SHARED_FAMILIES))
+        or entry.surface == endpoint
     ]
     by_status: defaultdict[int, list[catalogue.Outcome]] = defaultdict(list)
     for entry in chosen:

@@ -237,3 +237,19 @@ def test_every_own_code_of_bulk_upsert_is_catalogued_with_its_source(calls: Any,
     assert len(entries) == 92
     assert all(entry.reference == "public/billing/bulk_upsert.md" and entry.meaning for entry in entries)
     assert catalogue.endpoint_code("1143", "bulk_upsert").meaning == "決済手段が不正"
+
+
+def test_a_control_billing_can_carry_the_individual_email_and_tel(calls: Any, account: dict[str, Any]) -> None:
+    made = calls.billing(account, "WITH-CONTACT", email="holder@example.com", tel="090-1234-5678")
+    (individual,) = made["individual"]
+    assert (individual["email"], individual["tel"]) == ("holder@example.com", "090-1234-5678")
+    # bulk_upsert sees the same individual: updating it by number needs none of the creation fields.
+    (row,) = upsert(
+        calls, account, billing_row(code="WITH-CONTACT", individual=[{"number": individual["number"]}], payment=[])
+    ).json()["billing"]
+    assert (row["error_code"], row["individual"][0]["email"], row["individual"][0]["tel"]) == (
+        None, "holder@example.com", "090-1234-5678",
+    )
+    refused = calls.http.post("/_sandbox/billings", json={"user_id": account["user_id"], "billing_code": "X",
+                                                          "tel": "tel:0312"})
+    assert refused.json() == {"error": "'tel' must be digits and hyphens, at most 15."}

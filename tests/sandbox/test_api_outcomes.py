@@ -12,7 +12,7 @@ import catalogue
 
 NEVER_ISSUED = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQQ=="
 # Outcomes only the control API's prime can produce.
-PRIMED = {"1", "14", "16", "17", "18", "20", "21", "ER000", "ER999"}
+PRIMED = {entry.id for entry in catalogue.api_outcomes() if entry.trigger == "primed through the control API"}
 
 Trigger = Callable[[Any, dict[str, Any], dict[str, Any]], httpx.Response]
 
