@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import catalogue
-from sandbox import billing_api, control, gateway, openapi
+from sandbox import billing_api, control, gateway, openapi, webhook_control
 
 README = (Path(__file__).resolve().parents[2] / "sandbox" / "README.md").read_text(encoding="utf-8")
 
@@ -18,19 +18,39 @@ def _message(entry: catalogue.Outcome) -> str:
     return f"`{entry.message}`" if entry.message else "—"
 
 
+def _evidence(entry: catalogue.Outcome) -> str:
+    """meaning, reference and how sure the message (and, on the api, the HTTP status) is."""
+    seen = "seen" if entry.message_confirmed else ("—" if not entry.message else "inferred")
+    status = "" if entry.surface == "gateway" else (" inferred |" if entry.http_status_inferred else " stated |")
+    return f" {entry.meaning} | {entry.reference or '—'} | {seen} |{status} {entry.note or '—'} |"
+
+
 def readme_row(entry: catalogue.Outcome) -> str:
     if entry.surface == "api":
         return (
             f"| {entry.id} | {entry.http_status} | {entry.code_json} | {_message(entry)} | {entry.source} | "
-            f"{entry.trigger} |"
+            f"{entry.trigger} |" + _evidence(entry)
         )
-    return f"| {entry.id} | {_message(entry)} | {entry.source} | {entry.trigger} |"
+    return f"| {entry.id} | {_message(entry)} | {entry.source} | {entry.trigger} |" + _evidence(entry)
+
+
+def endpoint_row(entry: catalogue.Outcome) -> str:
+    meaning = entry.meaning.replace(" <br> ", " ")
+    return (
+        f"| {entry.id} | {entry.placement} | {entry.http_status} | `{entry.message}` | {meaning} | {entry.trigger} |"
+    )
 
 
 @pytest.mark.parametrize("entry", catalogue.outcomes(), ids=lambda entry: f"{entry.surface}-{entry.id}")
 def test_the_readme_lists_every_catalogue_outcome_as_catalogued(entry: catalogue.Outcome) -> None:
     codes_section = README.split("## Codes the sandbox can produce", 1)[1]
     assert readme_row(entry) in codes_section, f"sandbox/README.md needs the row:\n{readme_row(entry)}"
+
+
+@pytest.mark.parametrize("entry", catalogue.endpoint_codes(), ids=lambda entry: f"{entry.surface}-{entry.id}")
+def test_the_readme_lists_every_own_code_of_bulk_upsert_and_search(entry: catalogue.Outcome) -> None:
+    codes_section = README.split("## Codes the sandbox can produce", 1)[1]
+    assert endpoint_row(entry) in codes_section, f"sandbox/README.md needs the row:\n{endpoint_row(entry)}"
 
 
 def test_the_readme_lists_every_magic_card() -> None:
@@ -41,7 +61,8 @@ def test_the_readme_lists_every_magic_card() -> None:
 
 
 def test_the_readme_names_every_route() -> None:
-    paths = {route.path for module in (gateway, billing_api, control, openapi) for route in module.routes}
+    modules = (gateway, billing_api, control, webhook_control, openapi)
+    paths = {route.path for module in modules for route in module.routes}
     for path in paths - {billing_api.API_PREFIX + "{path:path}"}:
         assert path in README, f"sandbox/README.md does not mention {path}"
 
