@@ -84,8 +84,12 @@ class BillingApiClient:
     def bulk_upsert(self, billings: list[dict[str, Any]]) -> ApiExchange:
         return self.call(BULK_UPSERT, {**self.credentials(), "billing": billings})
 
-    def search(self, **filters: Any) -> ApiExchange:
-        return self.call(SEARCH, {**self.credentials(), **filters})
+    def search(self, *, limit_count: int | None = None, page_count: int | None = None,
+               **filters: Any) -> ApiExchange:
+        """search.md nests the filters under billing_payment_method; paging stays at the top level."""
+        paging = {name: value for name, value in (("limit_count", limit_count), ("page_count", page_count))
+                  if value is not None}
+        return self.call(SEARCH, {**self.credentials(), **paging, "billing_payment_method": filters})
 
     def call(self, endpoint: str, body: Any) -> ApiExchange:
         """POST a JSON body (anything JSON can hold) to /api/v1.0/<endpoint>."""
