@@ -18,6 +18,11 @@ from sandbox.demo import DEMO_CHECKOUTS, DemoAccount, demo_checkout
 from sandbox.request_body import parse_json
 
 BULK_UPSERT_PATH = "/api/v1.0/billing/bulk_upsert"
+# What bulk_upsert.md requires of a new individual (tel too, for a credit-card payment method).
+DEMO_INDIVIDUAL = {
+    "name": "経理部", "address1": "デモ 太郎", "zip_code": "1500002", "pref": "東京都", "city_address": "渋谷区渋谷1-1",
+    "email": "demo@sandbox.example", "tel": "03-0000-0000",
+}
 HOME_TEMPLATE = Path(__file__).with_name("merchant_assets") / "home.html"
 API_TIMEOUT_SECONDS = 30.0
 NO_DEMO = (
@@ -60,7 +65,7 @@ async def new_billing(api_base: str, demo: DemoAccount) -> dict[str, Any] | str:
     body = {
         "user_id": demo.user_id,
         "access_key": demo.access_key,
-        "billing": [{"code": code, "name": "デモ 太郎", "payment": [
+        "billing": [{"code": code, "name": "デモ 太郎", "individual": [DEMO_INDIVIDUAL], "payment": [
             {"code": f"{code}-C", "name": "クレジットカード", "payment_method": 1}
         ]}],
     }

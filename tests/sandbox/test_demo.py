@@ -188,7 +188,9 @@ def test_a_developers_own_shop_origin_is_accepted_by_the_demo_shop() -> None:
         def tokenize(origin: str) -> str:
             body = {"mode": "custom", "aid": DEMO_AID, "cn": TEST_CARD, "ed": f"{(date.today().year + 2) % 100:02d}12",
                     "fn": "YAMADA", "ln": "TARO", "md": "10"}
-            answer = httpx.post(f"{server.gateway_url}/gateway/token", json=body, headers={"Origin": origin})
+            # What a default-policy page sends cross-origin: its origin, and as referer its origin and "/".
+            headers = {"Origin": origin, "Referer": origin + "/"}
+            answer = httpx.post(f"{server.gateway_url}/gateway/token", json=body, headers=headers)
             return answer.json()["resultCode"]
 
         assert tokenize(own_shop) == "Success"
