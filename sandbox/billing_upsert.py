@@ -155,7 +155,7 @@ def _check_individual(
     fields = {name: _strip(value) for name, value in item.items()} if isinstance(item, dict) else {}
 
     def refused(code: str) -> tuple[dict[str, Any], None]:
-        return {**row_error(code), "number": None, "code": None, **_shown(fields)}, None
+        return {**row_error(code), "number": None, "code": None, **_shown(fields)}, None  # nothing kept
 
     if not isinstance(item, dict):
         return refused("1106")
@@ -179,14 +179,18 @@ def _check_individual(
             return refused(own_code)
         if not missing and not check(value):
             return refused(own_code)
-    stored = {**(current or {}), **{k: v for k, v in fields.items() if k != "number"}}
+    # Only the fields checked above are kept; the others are not modelled (and may hold anything).
+    kept_fields = {name: fields[name] for name, _, _, _ in INDIVIDUAL_RULES if fields.get(name) is not None}
+    stored = {**(current or {}), **kept_fields, **({"code": code} if code is not None else {})}
     stored["number"] = current["number"] if current else context.state.next_individual_number(user_id)
     stored.setdefault("code", None)
     return {**NO_ERROR, "number": stored["number"], "code": stored["code"], **_shown(stored)}, stored
 
 
 def _shown(fields: dict[str, Any]) -> dict[str, Any]:
-    return {name: fields.get(name) for name in INDIVIDUAL_FIELDS}
+    """The answer's individual fields: what was given or kept when it is plain text or a number, else null."""
+    plain = (str, int, float)
+    return {name: fields.get(name) if isinstance(fields.get(name), plain) else None for name in INDIVIDUAL_FIELDS}
 
 
 def _check_payment(item: Any, methods: list[dict[str, Any]], has_individual: bool) -> dict[str, Any]:

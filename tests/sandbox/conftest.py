@@ -101,7 +101,11 @@ def sandbox_server() -> Iterator[SandboxServer]:
     with SandboxServer() as server:
         # The real limit counts every request of a source IP; this suite's many accounts share 127.0.0.1,
         # so the shared server allows more. Tests of the limit set their own (per user or on their own server).
-        httpx.post(f"{server.gateway_url}/_sandbox/rate-limit", json={"limit": 1_000_000, "window_seconds": 300})
+        httpx.post(
+            f"{server.gateway_url}/_sandbox/rate-limit",
+            json={"limit": 1_000_000, "window_seconds": 300},
+            headers={CONTROL_HEADER: server.control_token},
+        ).raise_for_status()
         yield server
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from sandbox.control_access import CONTROL_HEADER
 from sandbox.server import SandboxServer
 
 SEARCH = "/api/v1.0/billing_payment_method/search"
@@ -32,7 +33,9 @@ def test_refused_requests_count_too(calls: Any, account: dict[str, Any]) -> None
 
 
 def test_every_account_from_one_source_ip_shares_the_count() -> None:
-    with SandboxServer() as own, httpx.Client(base_url=own.gateway_url) as http:
+    with SandboxServer() as own, httpx.Client(
+        base_url=own.gateway_url, headers={CONTROL_HEADER: own.control_token}
+    ) as http:
         http.post("/_sandbox/rate-limit", json={"limit": 3, "window_seconds": 60}).raise_for_status()
         first, second = (http.post("/_sandbox/accounts", json={}).json() for _ in range(2))
         assert [search(http, first), search(http, first), search(http, second)] == [200, 200, 200]

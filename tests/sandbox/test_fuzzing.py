@@ -33,7 +33,7 @@ FUZZ_SETTINGS = settings(
 # Code 1 (Internal error.) is never primed here: it would be the sandbox's last resort hiding a bug.
 API_ANSWERS = {
     (o.code, o.message) for o in catalogue.api_outcomes() if o.code_json in ("int", "string") and o.id != "1"
-}
+} | {(o.code, o.message) for o in catalogue.endpoint_codes() if o.placement == "request"}
 GATEWAY_ANSWERS = {(o.id, o.message) for o in catalogue.outcomes() if o.surface == "gateway"}
 RAW = "__raw__"  # a string value "__raw__1e400" is written into the JSON text as the bare number 1e400
 

@@ -68,7 +68,7 @@ def test_a_lone_surrogate_in_a_billing_name_is_a_row_error_and_the_journal_still
     calls: Any, account: dict[str, Any]
 ) -> None:
     row = upsert_rows(calls, account, '{"code": "SURR", "name": "\\ud800x", "individual": [{"n": "\\udfff"}]}')
-    assert (row["error_code"], row["code"]) == (3401, "SURR")
+    assert (row["error_code"], row["code"]) == (1103, "SURR")  # 請求先名が不正
     entries = journal_answers(calls, user_id=account["user_id"])["entries"]
     assert "\ufffd" in json.dumps(entries[-1]["request"], ensure_ascii=False)
 
@@ -97,26 +97,26 @@ def test_nesting_within_the_limit_is_served(calls: Any, account: dict[str, Any])
 def test_a_payment_method_beyond_64_bits_is_a_payment_row_error(
     calls: Any, account: dict[str, Any], number: str
 ) -> None:
-    payment = f'{{"code": "BIG-P", "payment_method": {number}}}'
-    row = upsert_rows(calls, account, f'{{"code": "BIG", "payment": [{payment}]}}')
-    assert row["error_code"] is None
-    assert (row["payment"][0]["error_code"], row["payment"][0]["number"]) == (3403, None)
+    payment = f'{{"code": "BIG-P", "name": "P", "payment_method": {number}}}'
+    row = upsert_rows(calls, account, f'{{"code": "BIG", "name": "N", "payment": [{payment}]}}')
+    assert row["error_code"] == 1184  # an error below the billing
+    assert (row["payment"][0]["error_code"], row["payment"][0]["number"]) == (1143, None)  # 決済手段が不正
 
 
 @pytest.mark.parametrize("number", ["1e400", "-1e400", "1.5e999"])
 def test_a_number_beyond_a_double_in_an_individual_is_a_billing_row_error(
     calls: Any, account: dict[str, Any], number: str
 ) -> None:
-    row = upsert_rows(calls, account, f'{{"code": "HUGE", "individual": [{{"x": {number}}}]}}')
-    assert (row["error_code"], row["individual"]) == (3401, [])
+    row = upsert_rows(calls, account, f'{{"code": "HUGE", "name": "N", "individual": [{{"name": {number}}}]}}')
+    assert (row["error_code"], row["individual"][0]["error_code"], row["individual"][0]["name"]) == (1184, 1106, None)
 
 
 def test_a_number_beyond_64_bits_is_no_payment_method_number(
     calls: Any, account: dict[str, Any], billing: dict[str, Any], expect_outcome: Any
 ) -> None:
     expect_outcome(calls.register(account, billing, "A" * 32 + "==", billing_payment_method_number=2**63), "3402")
-    search = calls.api("billing_payment_method/search", {**_auth(account), "number": 2**64})
-    expect_outcome(search, "3402")
+    search = calls.api("billing_payment_method/search", {**_auth(account), "billing_payment_method": {"number": 2**64}})
+    assert (search.status_code, search.json()["error"]["code"]) == (400, 4503)  # 決済情報番号が不正
 
 
 def _auth(account: dict[str, Any]) -> dict[str, str]:
@@ -291,7 +291,7 @@ def test_a_control_request_without_the_token_is_refused_and_changes_nothing(
     wrong = httpx.post(f"{url}/_sandbox/reset", json={}, headers={CONTROL_HEADER: "guess"})
     assert wrong.status_code == 403
     # No maintenance switched on, no reset: the account still searches.
-    assert calls.api("billing_payment_method/search", _auth(account)).json() == {"billing_payment_method": []}
+    assert calls.api("billing_payment_method/search", _auth(account)).json()["billing_payment_method"] == []
 
 
 def test_a_control_body_that_is_not_declared_json_is_refused(calls: Any) -> None:
@@ -319,7 +319,8 @@ def test_gateway_and_api_routes_answer_whatever_host_the_routing_sends(
         "/gateway/token",
         content=json.dumps({"aid": account["aid"], "cn": calls.test_card, "ed": calls.valid_expiry,
                             "fn": "A", "ln": "B", "md": "10"}),
-        headers={"Content-Type": "text/plain;charset=UTF-8", "Origin": calls.server.merchant_url, **routed},
+        headers={"Content-Type": "text/plain;charset=UTF-8", "Origin": calls.server.merchant_url,
+                 "Referer": calls.server.merchant_url + "/", **routed},
     )
     assert token.json()["resultCode"] == "Success"
     search = calls.http.post(API + "billing_payment_method/search", json=_auth(account), headers=routed)
