@@ -29,6 +29,7 @@ MARKERS = {
     "custom": "custom mode (CPToken.TokenCreate)",
     "api": "the credit_card_token registration API",
     "e2e": "registration end to end",
+    "webhook": "the credit_status_issue webhook to the merchant's handler",
     "merchant": "checks of a merchant's own checkout page (run once per --merchant-profile)",
     **{check.replace("-", "_"): f"merchant check: {title}" for check, title in TITLES.items()},
 }

@@ -4,3 +4,4 @@ from steps.api_steps import *  # noqa: F403
 from steps.billing_steps import *  # noqa: F403
 from steps.checkout_steps import *  # noqa: F403
 from steps.merchant_steps import *  # noqa: F403
+from steps.webhook_steps import *  # noqa: F403

@@ -56,6 +56,8 @@ class ScenarioContext:
     checkout: Checkout | None = None
     checkout_page: CustomCheckoutPage | PopupCheckoutPage | None = None
     exchanges: list[ApiExchange] = field(default_factory=list)
+    webhook_key: str = ""  # the shop's webhook signature key, once the webhook is registered
+    webhook_event: dict[str, Any] | None = None  # the last event the payment system sent
 
     @cached_property
     def page(self) -> Page:

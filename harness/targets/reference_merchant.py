@@ -49,5 +49,16 @@ class ReferenceMerchant:
         response.raise_for_status()
         return response.json()["submissions"]
 
+    @property
+    def webhook_url(self) -> str:
+        """Where the reference merchant receives credit_status_issue webhooks."""
+        return f"{self.base_url}/_merchant/webhooks/credit_status"
+
+    def webhook_events(self) -> list[dict[str, Any]]:
+        """The events the merchant's webhook handler kept, each with how many deliveries it saw."""
+        response = self._http.get("/_merchant/webhooks")
+        response.raise_for_status()
+        return response.json()["events"]
+
     def _absolute(self, url: str) -> str:
         return url if url.startswith("http") else f"{self.base_url}{url}"

@@ -99,3 +99,19 @@ class SandboxControl:
 
     def token_calls(self, aid: str) -> list[dict[str, Any]]:
         return self._get("token-calls", aid=aid)["calls"]
+
+    def register_webhook(self, account: Account, url: str, *, max_attempts: int = 3,
+                         retry_seconds: int = 10) -> dict[str, Any]:
+        """Point the account's credit_status_issue webhook at url; the answer carries its signature_key."""
+        return self._post("webhooks", {"user_id": account.user_id, "url": url, "max_attempts": max_attempts,
+                                       "retry_seconds": retry_seconds})
+
+    def send_webhook(self, account: Account, billing_code: str, payment_method_number: int,
+                     **event: Any) -> dict[str, Any]:
+        """Send a credit_status_issue event now (credit_status=…, credit_error_code=…); waits for its delivery."""
+        return self._post("webhooks/send", {"user_id": account.user_id, "billing_code": billing_code,
+                                            "payment_method_number": payment_method_number, **event})
+
+    def webhook_deliveries(self, account: Account) -> list[dict[str, Any]]:
+        """Every delivery attempt of the account's webhook: payload, the receiver's status and answer."""
+        return self._get("webhooks/deliveries", user_id=account.user_id)["deliveries"]
