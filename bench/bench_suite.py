@@ -1,11 +1,14 @@
-"""Benchmark of the harness: the whole suite's wall time, and one scenario's cost against bare Playwright.
+"""Benchmark of the harness: the whole suite's wall time, one merchant profile's verification, and one
+scenario's cost against bare Playwright.
 
 Prints figures and asserts nothing. Run from anywhere:
 
-    python bench/bench_suite.py [--suite-runs 1] [--scenario-runs 20] [--skip-suite]
+    python bench/bench_suite.py [--suite-runs 1] [--scenario-runs 20] [--skip-suite] [--skip-merchant]
 
 (a) `python -m pytest steps -p no:cacheprovider -q [-n 2] --alluredir <tmp> --reports-dir <tmp>`,
     end to end (interpreter start-up included), median of --suite-runs.
+(c) `python -m pytest steps --merchant-profile <example> -q` serially: the process's wall time and the sum of
+    its scenarios' durations (JUnit XML), for each reference profile.
 (b) The custom-mode success scenario, repeated --scenario-runs times in one pytest session by the
     scenario_timer plugin (each repetition its own item); a run's time is its setup + call + teardown.
     The first run (it starts the sandbox and the browser) and the last (it stops them) are dropped.
@@ -25,11 +28,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
+MERCHANT_PROFILES = (ROOT / "examples" / "reference-custom.toml", ROOT / "examples" / "reference-popup.toml")
 SCENARIO = ("steps/test_custom_mode.py::"
             "test_every_card_input_is_empty_at_the_moment_the_submission_leaves_the_browser")
 
@@ -91,6 +96,31 @@ def suite_wall_time(workers: int | None, runs: int) -> None:
         print(f"    {outcome}")
 
 
+def merchant_profile_times(profile: Path, runs: int) -> None:
+    """(c) One merchant profile, all its checks, serially: wall time of the pytest process and the sum of its
+    scenarios' durations (setup + call + teardown, from the JUnit XML), i.e. without interpreter start-up."""
+    walls, scenarios, outcomes = [], [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            junit = Path(tmp) / "junit.xml"
+            command = [sys.executable, "-m", "pytest", "steps", "-p", "no:cacheprovider", "-q",
+                       "--merchant-profile", str(profile), "--reports-dir", f"{tmp}/reports",
+                       "--junitxml", str(junit)]
+            before = load()
+            started = time.perf_counter()
+            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+            walls.append(time.perf_counter() - started)
+            cases = ET.parse(junit).getroot().iter("testcase") if junit.exists() else []
+            scenarios.append(sum(float(case.get("time", 0)) for case in cases))
+            summary = next((line.strip("= ") for line in reversed(done.stdout.splitlines())
+                            if re.search(r"\d+ (passed|failed|skipped|error)", line)), "(no summary line)")
+            outcomes.append(f"{summary} [exit {done.returncode}; {before} before]")
+    print(median_line(f"{profile.name}: the pytest process", walls))
+    print(median_line(f"{profile.name}: its scenarios (setup + call + teardown)", scenarios))
+    for outcome in outcomes:
+        print(f"    {outcome}")
+
+
 def harness_scenario_runs(runs: int, alluredir: bool, extra: tuple[str, ...] = ()) -> list[dict]:
     """The recorded runs ({outcome, setup, call, teardown} in seconds) without the first and the last."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -132,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
                          help="measured runs of the one scenario per round (default 10)")
     command.add_argument("--rounds", type=int, default=2,
                          help="rounds of bare, harness, harness with Allure (interleaved against load drift)")
-    command.add_argument("--skip-suite", action="store_true", help="only the per-scenario comparison")
+    command.add_argument("--skip-suite", action="store_true", help="leave out (a), the whole suite")
+    command.add_argument("--skip-merchant", action="store_true", help="leave out (c), one merchant profile")
     args = command.parse_args(argv)
 
     print(f"bench_suite — {datetime.now().astimezone().isoformat(timespec='seconds')}")
@@ -142,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         print("\n(a) whole default suite: wall time of the pytest process, Allure results on, no report")
         suite_wall_time(2, args.suite_runs)
         suite_wall_time(None, args.suite_runs)
+
+    if not args.skip_merchant:
+        print("\n(c) merchant verification of one profile, all its checks, serially (no -n)")
+        for profile in MERCHANT_PROFILES:
+            merchant_profile_times(profile, max(args.suite_runs, 1))
 
     n = args.scenario_runs
     print(f"\n(b) one scenario: custom mode success ({SCENARIO.split('::')[1]})")
