@@ -9,7 +9,9 @@ from pathlib import Path
 
 CATALOGUE_PATH = Path(__file__).with_name("codes.toml")
 
-SURFACES = ("api", "gateway")
+SURFACES = ("api", "gateway", "authenticate")
+# Surfaces of browser callbacks (resultCode / errMsg): no HTTP status, no JSON code type.
+CALLBACK_SURFACES = ("gateway", "authenticate")
 ENDPOINT_SURFACES = ("search", "bulk_upsert")
 PLACEMENTS = ("request", "row")
 CODE_JSON_TYPES = ("int", "string", "null", "absent")
@@ -99,6 +101,11 @@ def gateway_outcomes() -> tuple[Outcome, ...]:
     return tuple(o for o in outcomes() if o.surface == "gateway")
 
 
+def authenticate_outcomes() -> tuple[Outcome, ...]:
+    """resultCode/errMsg of ThreeDSAdapter.authenticate (EMV3DSAdapter.js, the current spec's 3-D Secure)."""
+    return tuple(o for o in outcomes() if o.surface == "authenticate")
+
+
 def _check(loaded: tuple[Outcome, ...], surfaces: tuple[str, ...] = SURFACES) -> None:
     seen: set[tuple[str, str]] = set()
     for entry in loaded:
@@ -108,5 +115,6 @@ def _check(loaded: tuple[Outcome, ...], surfaces: tuple[str, ...] = SURFACES) ->
         seen.add(key)
         if entry.surface not in surfaces or entry.source not in SOURCES:
             raise ValueError(f"{CATALOGUE_PATH}: outcome {entry.id!r} has an unknown surface or source")
-        if entry.surface != "gateway" and (entry.http_status is None or entry.code_json not in CODE_JSON_TYPES):
+        needs_http = entry.surface not in CALLBACK_SURFACES
+        if needs_http and (entry.http_status is None or entry.code_json not in CODE_JSON_TYPES):
             raise ValueError(f"{CATALOGUE_PATH}: api outcome {entry.id!r} needs http_status and code_json")

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import catalogue
-from sandbox import billing_upsert, field_formats, payment_method_search, tokens, webhook
+from sandbox import billing_upsert, field_formats, payment_method_search, three_d_secure, tokens, webhook
 from sandbox.api_answers import ApiError, outcome_response, regist_date, row_error  # noqa: F401 - re-exported
 from sandbox.context import SandboxContext, context_of
 from sandbox.faults import faulted_answer
@@ -146,6 +146,10 @@ def credit_card_token(context: SandboxContext, user: dict[str, Any], body: dict[
     token = body.get("token")
     if not tokens.well_formed(token):
         raise ApiError("3405")
+    individual = state.billing(user_id, billing_code)["individual"]
+    contact_problem = registered_contact_problem(body, individual)
+    if contact_problem:
+        raise ApiError(contact_problem)
     if any(body.get(name) not in (None, "") for name in CARD_NUMBER_FIELDS):
         raise ApiError("ER586")
     stored = state.token(token)
@@ -154,6 +158,9 @@ def credit_card_token(context: SandboxContext, user: dict[str, Any], body: dict[
         raise ApiError("ER584")
     if tokens.expired(stored["issued_at"], context.clock.now(aid)):
         raise ApiError("ER585")
+    secure_problem = three_d_secure.registration_problem(context, aid, token, individual)
+    if secure_problem:
+        raise ApiError(secure_problem)
     if stored["decline"]:
         webhook.notify(context, user, methods[0], error_code=stored["decline"])
         raise ApiError(stored["decline"])
@@ -161,6 +168,21 @@ def credit_card_token(context: SandboxContext, user: dict[str, Any], body: dict[
         methods[0]["number"], stored["brand"], stored["last4"], stored["expiry"], regist_date(context, aid)
     )
     webhook.notify(context, user, state.payment_methods(user_id, number=methods[0]["number"])[0], error_code=None)
+
+
+def registered_contact_problem(body: dict[str, Any], individual: Any) -> str | None:
+    """3406 / 3407 for an email / tel (the current spec's optional fields) other than the individual's."""
+    email, tel = three_d_secure.registered_contact(individual)
+    if "email" in body:
+        given = body["email"].strip() if isinstance(body["email"], str) else None
+        if not three_d_secure.email_valid(given) or given != email:
+            return "3406"
+    if "tel" in body:
+        given = body["tel"].strip() if isinstance(body["tel"], str) else None
+        if not three_d_secure.tel_valid(given) or given != tel:
+            return "3407"
+    return None
+
 
 
 HANDLERS = {

@@ -21,10 +21,13 @@ from sandbox.context import SandboxContext, context_of
 from sandbox.faults import FAULT_KINDS
 from sandbox.rate_limit import DEFAULT_LAG_SECONDS, DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS
 from sandbox.request_body import parse_json, read_limited
-from sandbox.state import StateError
+from sandbox.state import THREE_D_SECURE_SETTINGS, StateError
 
 API_ENDPOINTS = tuple(ENDPOINTS.values())
 GATEWAY_ENDPOINT = "token"
+# The gateway's endpoints: their calls carry an aid, never a user_id; each answers on its catalogue surface.
+GATEWAY_SURFACES = {GATEWAY_ENDPOINT: "gateway", "authenticate": "authenticate"}
+THREE_D_SECURE = f"one of {', '.join(THREE_D_SECURE_SETTINGS)}"
 MAX_CONTROL_BODY = 1024 * 1024
 MAX_COUNT = 100_000
 MAX_LATENCY_SECONDS = 120.0
@@ -147,13 +150,13 @@ def known_aid(context: SandboxContext, fields: Fields) -> str | None:
 def scope(context: SandboxContext, fields: Fields, endpoint: str) -> tuple[str | None, str | None]:
     """(user_id, aid) a prime or fault applies to; token calls carry no user_id, so only the shop counts."""
     user_id, aid = known_user(context, fields), known_aid(context, fields)
-    if endpoint == GATEWAY_ENDPOINT and user_id is not None:
+    if endpoint in GATEWAY_SURFACES and user_id is not None:
         return None, aid or context.state.user(user_id)["aid"]
     return user_id, aid
 
 
 def endpoint_of(fields: Fields) -> str:
-    names = (*API_ENDPOINTS, GATEWAY_ENDPOINT)
+    names = (*API_ENDPOINTS, *GATEWAY_SURFACES)
     return (
         fields.text("endpoint", f"one of {', '.join(names)}", lambda value: value in names, required=True)
         or ""
@@ -172,25 +175,36 @@ async def reset(context: SandboxContext, request: Request) -> dict[str, Any]:
 
 async def accounts(context: SandboxContext, request: Request) -> dict[str, Any]:
     fields = Fields(
-        await control_body(request), ("allowed_origins", "security_code", "ip_allow_list", "md_optional")
+        await control_body(request),
+        ("allowed_origins", "security_code", "ip_allow_list", "md_optional", "three_d_secure"),
     )
     origins = fields.texts("allowed_origins", ORIGINS, is_origin)
+    setting = fields.text("three_d_secure", THREE_D_SECURE, lambda value: value in THREE_D_SECURE_SETTINGS)
     return context.state.create_account(
         allowed_origins=list(context.default_origins) if origins is None else origins,
         security_code=bool(fields.flag("security_code")),
         ip_allow_list=fields.texts("ip_allow_list", NETWORKS, is_network) or [],
         md_optional=bool(fields.flag("md_optional")),
+        # The current spec's default; the seed's pre-3-D-Secure scenarios ask for "off".
+        three_d_secure=setting or "required",
     )
 
 
 async def shops(context: SandboxContext, request: Request) -> dict[str, Any]:
-    fields = Fields(await control_body(request), ("aid", "allowed_origins", "security_code", "md_optional"))
-    return context.state.upsert_shop(
-        fields.text("aid", AID, is_aid, required=True) or "",
+    fields = Fields(
+        await control_body(request), ("aid", "allowed_origins", "security_code", "md_optional", "three_d_secure")
+    )
+    aid = fields.text("aid", AID, is_aid, required=True) or ""
+    setting = fields.text("three_d_secure", THREE_D_SECURE, lambda value: value in THREE_D_SECURE_SETTINGS)
+    shop = context.state.upsert_shop(
+        aid,
         allowed_origins=fields.texts("allowed_origins", ORIGINS, is_origin),
         security_code=fields.flag("security_code"),
         md_optional=fields.flag("md_optional"),
     )
+    if setting is not None:
+        context.state.set_three_d_secure(aid, setting)
+    return {**shop, "three_d_secure": context.state.three_d_secure(aid)}
 
 
 async def users(context: SandboxContext, request: Request) -> dict[str, Any]:
@@ -263,7 +277,7 @@ async def token_calls(context: SandboxContext, request: Request) -> dict[str, An
 async def prime(context: SandboxContext, request: Request) -> dict[str, Any]:
     fields = Fields(await control_body(request), ("endpoint", "code", "count", "user_id", "aid"))
     endpoint = endpoint_of(fields)
-    surface = "gateway" if endpoint == GATEWAY_ENDPOINT else "api"
+    surface = GATEWAY_SURFACES.get(endpoint, "api")
     raw_code = fields.body.get("code")
     code = str(raw_code) if isinstance(raw_code, str | int) and not isinstance(raw_code, bool) else None
     primeable = [

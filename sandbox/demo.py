@@ -91,4 +91,6 @@ def seed_demo(state: SandboxState, demo: DemoAccount, merchant_url: str) -> None
     """Create (or bring back to the documented values) the demo shop and user; other accounts are untouched."""
     origins = list(dict.fromkeys([merchant_url.rstrip("/"), *(o.rstrip("/") for o in demo.extra_origins)]))
     state.upsert_shop(demo.aid, allowed_origins=origins, security_code=False, md_optional=False)
+    # The demo pages are the seed's (no ThreeDSAdapter.authenticate): a pre-3-D-Secure shop.
+    state.set_three_d_secure(demo.aid, "off")
     state.upsert_user(demo.user_id, demo.access_key, demo.aid, ip_allow_list=[])

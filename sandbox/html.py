@@ -71,6 +71,40 @@ def render_merchant_page(
     return _fill(_template(f"merchant_assets/{mode}.html"), values)
 
 
+def render_merchant_3ds_page(
+    mode: str,
+    checkout_id: str,
+    aid: str,
+    gateway_base: str,
+    security_code: bool,
+    md: str | None,
+    em: str | None,
+    pn: str | None,
+) -> str:
+    """Sample 1 (popup) or 2 (custom) of the current spec: the token, then ThreeDSAdapter.authenticate.
+
+    em / pn are the billing individual's email and phone; None leaves that parameter out.
+    """
+    if mode not in MERCHANT_MODES:
+        raise ValueError(f"unknown merchant page mode {mode!r}; allowed modes: {', '.join(MERCHANT_MODES)}")
+    contact = "".join(
+        f",\n                    {name}: {_js_string(value).text}"
+        for name, value in (("em", em), ("pn", pn))
+        if value is not None
+    )
+    values: dict[str, str | _Safe] = {
+        "checkout_id": quote(checkout_id, safe=""),
+        "gateway_base": gateway_base.rstrip("/"),
+        "aid_js": _js_string(aid),
+        "contact_params": _Safe(contact),
+    }
+    if mode == "custom":
+        values["cvv_field"] = _Safe(_MERCHANT_CVV if security_code else "")
+        values["cvv_param"] = _Safe(_MERCHANT_CVV_PARAM if security_code else "")
+        values["md_param"] = _Safe("" if md is None else f",\n                md: {_js_string(md).text}")
+    return _fill(_template(f"merchant_assets/{mode}_3ds.html"), values)
+
+
 def render_result(code: str, message: str) -> str:
     """The merchant's result page after /checkout/{id}/purchase: the registration's code and message."""
     return _fill(_template("merchant_assets/result.html"), {"code": code, "message": message})

@@ -56,6 +56,9 @@ CREATE TABLE IF NOT EXISTS rate_limits (
     scope TEXT PRIMARY KEY, max_requests INTEGER NOT NULL, window_seconds REAL NOT NULL,
     lag_seconds REAL NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS clock_offsets (scope TEXT PRIMARY KEY, seconds REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS shop_three_d_secure (aid TEXT PRIMARY KEY, setting TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS token_three_d_secure (
+    token TEXT PRIMARY KEY, status TEXT NOT NULL, em TEXT, pn TEXT, challenge TEXT);
 """
 TABLES = (
     "shops",
@@ -73,7 +76,12 @@ TABLES = (
     "webhooks",
     "webhook_deliveries",
     "unknown_uri",
+    "shop_three_d_secure",
+    "token_three_d_secure",
 )
+# A shop's 3-D Secure setting: the current spec requires it, "off" is the seed's pre-3-D-Secure shop.
+THREE_D_SECURE_SETTINGS = ("required", "off")
+DEFAULT_THREE_D_SECURE = "required"
 # Scope key of settings that apply to every account.
 GLOBAL = ""
 
@@ -196,7 +204,12 @@ class SandboxState:
         return row
 
     def create_account(
-        self, allowed_origins: list[str], security_code: bool, ip_allow_list: list[str], md_optional: bool
+        self,
+        allowed_origins: list[str],
+        security_code: bool,
+        ip_allow_list: list[str],
+        md_optional: bool,
+        three_d_secure: str = DEFAULT_THREE_D_SECURE,
     ) -> dict[str, Any]:
         """A fresh shop and API user whose aid and user_id no other account has."""
         alphabet = string.ascii_letters + string.digits
@@ -208,7 +221,8 @@ class SandboxState:
             access_key = "".join(secrets.choice(alphabet) for _ in range(24))
             shop = self.upsert_shop(aid, allowed_origins, security_code, md_optional)
             user = self.upsert_user(user_id, access_key, aid, ip_allow_list)
-        return {**user, **shop}
+            self.set_three_d_secure(aid, three_d_secure)
+        return {**user, **shop, "three_d_secure": three_d_secure}
 
     # ------------------------------------------------------------------ billings and payment methods
     def upsert_billing(self, user_id: str, code: str, name: str, individual: list[Any]) -> None:
@@ -334,6 +348,44 @@ class SandboxState:
             return (
                 db.execute("UPDATE tokens SET used = 1 WHERE token = ? AND used = 0", (token,)).rowcount == 1
             )
+
+    # ------------------------------------------------------------------ 3-D Secure
+    def set_three_d_secure(self, aid: str, setting: str) -> None:
+        if setting not in THREE_D_SECURE_SETTINGS:
+            raise StateError(f"three_d_secure must be one of {', '.join(THREE_D_SECURE_SETTINGS)}.")
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO shop_three_d_secure VALUES (?, ?)", (aid, setting))
+
+    def three_d_secure(self, aid: str) -> str:
+        """The shop's 3-D Secure setting; a shop never given one follows the current spec (required)."""
+        row = self._one("SELECT setting FROM shop_three_d_secure WHERE aid = ?", (aid,))
+        return row["setting"] if row else DEFAULT_THREE_D_SECURE
+
+    def start_authentication(
+        self, token: str, status: str, em: str | None, pn: str | None, challenge: str | None
+    ) -> bool:
+        """Record the token's first authentication; False when it already had one (a token authenticates once)."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO token_three_d_secure VALUES (?, ?, ?, ?, ?)",
+                (token, status, em, pn, challenge),
+            )
+            return cursor.rowcount == 1
+
+    def authentication(self, token: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM token_three_d_secure WHERE token = ?", (token,))
+
+    def challenge(self, challenge: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM token_three_d_secure WHERE challenge = ?", (challenge,))
+
+    def finish_challenge(self, challenge: str, status: str) -> bool:
+        """Settle a pending challenge; False when there is none pending under this id (answered already)."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE token_three_d_secure SET status = ? WHERE challenge = ? AND status = 'pending'",
+                (status, challenge),
+            )
+            return cursor.rowcount == 1
 
     # ------------------------------------------------------------------ journal and token calls
     def add_journal(self, entry: dict[str, Any]) -> None:

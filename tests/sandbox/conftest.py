@@ -16,6 +16,9 @@ from sandbox.server import SandboxServer
 
 TEST_CARD = "4444333322221111"
 CREDIT_CARD_TOKEN = "/api/v1.0/billing_payment_method/credit_card_token"
+HOLDER_EMAIL = "holder@sandbox.example"
+HOLDER_TEL = "0300000000"
+HOLDER_TEL_REGISTERED = "03-0000-0000"
 # December two years ahead: a valid expiry whatever day the suite runs.
 VALID_EXPIRY = f"{(date.today().year + 2) % 100:02d}12"
 
@@ -36,7 +39,8 @@ class SandboxCalls:
         return response.json()
 
     def account(self, **options: Any) -> dict[str, Any]:
-        return self.control("accounts", options)
+        """A fresh account; a seed (pre-3-D-Secure) shop unless options name its three_d_secure setting."""
+        return self.control("accounts", {"three_d_secure": "off", **options})
 
     def billing(self, account: dict[str, Any], billing_code: str = "BILL-1", **extra: Any) -> dict[str, Any]:
         return self.control(
@@ -75,6 +79,31 @@ class SandboxCalls:
         answer = self.token_call(account, **params).json()
         assert answer["resultCode"] == "Success", answer
         return answer["token"]
+
+    def authenticate_call(
+        self, account: dict[str, Any] | None, token: Any, origin_header: str | None = None, **params: Any
+    ) -> httpx.Response:
+        """POST /gateway/3ds/authenticate as EMV3DSAdapter.js sends it, with the samples' am / tx / sf 0 and
+        the contact of billing_with_contact(), overridden by params (None drops one)."""
+        body: dict[str, Any] = {"tkn": token, "am": 0, "tx": 0, "sf": 0, "em": HOLDER_EMAIL, "pn": HOLDER_TEL}
+        if account is not None:
+            body["aid"] = account["aid"]
+        body.update(params)
+        body = {name: value for name, value in body.items() if value is not None}
+        headers = {
+            "Content-Type": "text/plain;charset=UTF-8",
+            "Origin": origin_header or self.server.merchant_url,
+        }
+        return self.http.post("/gateway/3ds/authenticate", content=json.dumps(body), headers=headers)
+
+    def authenticate(self, account: dict[str, Any], token: str, **params: Any) -> dict[str, Any]:
+        answer = self.authenticate_call(account, token, **params).json()
+        assert answer["resultCode"] == "Success", answer
+        return answer
+
+    def billing_with_contact(self, account: dict[str, Any], billing_code: str = "BILL-3DS") -> dict[str, Any]:
+        """A billing whose one individual has the email and tel (with hyphens) authenticate_call() sends."""
+        return self.billing(account, billing_code, email=HOLDER_EMAIL, tel=HOLDER_TEL_REGISTERED)
 
     def api(self, endpoint: str, body: Any) -> httpx.Response:
         return self.http.post(f"/api/v1.0/{endpoint}", json=body)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import catalogue
-from sandbox import billing_api, control, gateway, openapi, webhook_control
+from sandbox import billing_api, control, gateway, openapi, three_d_secure, three_d_secure_control, webhook_control
 
 README = (Path(__file__).resolve().parents[2] / "sandbox" / "README.md").read_text(encoding="utf-8")
 
@@ -21,7 +21,8 @@ def _message(entry: catalogue.Outcome) -> str:
 def _evidence(entry: catalogue.Outcome) -> str:
     """meaning, reference and how sure the message (and, on the api, the HTTP status) is."""
     seen = "seen" if entry.message_confirmed else ("—" if not entry.message else "inferred")
-    status = "" if entry.surface == "gateway" else (" inferred |" if entry.http_status_inferred else " stated |")
+    status = " inferred |" if entry.http_status_inferred else " stated |"
+    status = "" if entry.surface in catalogue.CALLBACK_SURFACES else status
     return f" {entry.meaning} | {entry.reference or '—'} | {seen} |{status} {entry.note or '—'} |"
 
 
@@ -61,7 +62,7 @@ def test_the_readme_lists_every_magic_card() -> None:
 
 
 def test_the_readme_names_every_route() -> None:
-    modules = (gateway, billing_api, control, webhook_control, openapi)
+    modules = (gateway, billing_api, control, webhook_control, openapi, three_d_secure, three_d_secure_control)
     paths = {route.path for module in modules for route in module.routes}
     for path in paths - {billing_api.API_PREFIX + "{path:path}"}:
         assert path in README, f"sandbox/README.md does not mention {path}"

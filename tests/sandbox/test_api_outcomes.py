@@ -67,6 +67,25 @@ def _unknown_uri(calls: Any, account: dict[str, Any], billing: dict[str, Any]) -
     )
 
 
+def _three_d_secure_required(calls: Any, account: dict[str, Any]) -> dict[str, Any]:
+    """Turn the (seed) account's shop to 3-D Secure required; a billing with the holder's contact."""
+    calls.control("shops", {"aid": account["aid"], "three_d_secure": "required"})
+    return calls.billing_with_contact(account)
+
+
+def _authenticated(
+    calls: Any, account: dict[str, Any], card: str | None = None, **params: Any
+) -> httpx.Response:
+    billing = _three_d_secure_required(calls, account)
+    token = calls.token(account, cn=card) if card else calls.token(account)
+    calls.authenticate(account, token, **params)
+    return calls.register(account, billing, token)
+
+
+def _never_authenticated(calls: Any, account: dict[str, Any], billing: dict[str, Any]) -> httpx.Response:
+    return _register_fresh(calls, account, _three_d_secure_required(calls, account))
+
+
 TRIGGERS: dict[str, Trigger] = {
     "SUCCESS": _register_fresh,
     "3401": lambda calls, account, billing: calls.register(
@@ -100,6 +119,12 @@ TRIGGERS: dict[str, Trigger] = {
     "ER584": lambda calls, account, billing: calls.register(account, billing, NEVER_ISSUED),
     "ER585": _expired,
     "ER586": lambda calls, account, billing: _register_fresh(calls, account, billing, cn=calls.test_card),
+    "3406": lambda calls, account, billing: calls.register(account, billing, NEVER_ISSUED, email="a@b.example"),
+    "3407": lambda calls, account, billing: calls.register(account, billing, NEVER_ISSUED, tel="0300000000"),
+    "ER900": _never_authenticated,
+    "ER901": lambda calls, account, billing: _authenticated(calls, account, card="4000000000003063"),
+    "ER059": lambda calls, account, billing: _authenticated(calls, account, em="other@sandbox.example"),
+    "ER060": lambda calls, account, billing: _authenticated(calls, account, pn="0311111111"),
 }
 
 

@@ -111,12 +111,15 @@ def test_a_control_body_that_is_not_a_json_object_is_refused(calls: Any, content
 
 
 def test_shops_and_users_make_an_account_by_hand(calls: Any, expect_outcome: Any) -> None:
-    shop = calls.control("shops", {"aid": "000777", "allowed_origins": [calls.server.merchant_url]})
+    shop = calls.control(
+        "shops", {"aid": "000777", "allowed_origins": [calls.server.merchant_url], "three_d_secure": "off"}
+    )
     assert shop == {
         "aid": "000777",
         "allowed_origins": [calls.server.merchant_url],
         "security_code": False,
         "md_optional": False,
+        "three_d_secure": "off",
     }
     user = calls.control(
         "users", {"user_id": "by-hand@sandbox.example", "access_key": "HandMade123", "aid": "000777"}

@@ -163,11 +163,11 @@ def control(sandbox: SandboxServer, path: str, body: dict[str, Any]) -> dict[str
 
 
 def new_account(
-    sandbox: SandboxServer, allowed_origins: list[str], security_code: bool = False
+    sandbox: SandboxServer, allowed_origins: list[str], security_code: bool = False, three_d_secure: str = "off"
 ) -> dict[str, Any]:
-    return control(
-        sandbox, "/_sandbox/accounts", {"allowed_origins": allowed_origins, "security_code": security_code}
-    )
+    """A fresh account; a seed (pre-3-D-Secure) shop unless three_d_secure says "required"."""
+    body = {"allowed_origins": allowed_origins, "security_code": security_code, "three_d_secure": three_d_secure}
+    return control(sandbox, "/_sandbox/accounts", body)
 
 
 def new_checkout(
