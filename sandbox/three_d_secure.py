@@ -12,7 +12,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Route
 
 import catalogue
-from sandbox import tokens
+from sandbox import referer, tokens
 from sandbox.context import SandboxContext, context_of
 from sandbox.faults import DroppedConnection, faulted_answer
 from sandbox.gateway import GATEWAY_ASSETS, cors_headers
@@ -134,7 +134,8 @@ async def authenticate_endpoint(request: Request) -> Response:
 def _authenticate(context: SandboxContext, request: Request, params: dict[str, Any]) -> Response:
     aid = _text(params.get("aid"))
     primed = context.state.take_prime(ENDPOINT, None, aid) if aid else None
-    problem = primed or first_problem(context, params, request.headers.get("origin"))
+    # The page's Referer decides (ER002), as for the token request in custom mode.
+    problem = primed or first_problem(context, params, referer.referer_origin(request))
     if problem:
         return JSONResponse(_answer(problem))
     token = context.state.token(params["tkn"]) or {}

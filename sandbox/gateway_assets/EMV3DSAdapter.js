@@ -143,8 +143,7 @@
         var frame = document.createElement("iframe");
         frame.id = "EMV3DS-challenge-frame";
         frame.title = "3Dセキュア本人認証";
-        // The challenge page learns the merchant's origin from its referrer: make sure it gets one.
-        frame.setAttribute("referrerpolicy", "origin");
+        // No referrerpolicy of its own, as CPToken.js: the challenge page sees what the page's policy lets through.
         frame.style.cssText = "display:block;width:100%;height:360px;border:0;";
         frame.src = url;
         var modal = { overlay: buildOverlay(frame), listener: null };

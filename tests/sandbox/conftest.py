@@ -81,19 +81,24 @@ class SandboxCalls:
         return answer["token"]
 
     def authenticate_call(
-        self, account: dict[str, Any] | None, token: Any, origin_header: str | None = None, **params: Any
+        self,
+        account: dict[str, Any] | None,
+        token: Any,
+        origin_header: str | None = None,
+        referer: str | None = "",
+        **params: Any,
     ) -> httpx.Response:
         """POST /gateway/3ds/authenticate as EMV3DSAdapter.js sends it, with the samples' am / tx / sf 0 and
-        the contact of billing_with_contact(), overridden by params (None drops one)."""
+        the contact of billing_with_contact(), overridden by params (None drops one); Referer as token_call."""
         body: dict[str, Any] = {"tkn": token, "am": 0, "tx": 0, "sf": 0, "em": HOLDER_EMAIL, "pn": HOLDER_TEL}
         if account is not None:
             body["aid"] = account["aid"]
         body.update(params)
         body = {name: value for name, value in body.items() if value is not None}
-        headers = {
-            "Content-Type": "text/plain;charset=UTF-8",
-            "Origin": origin_header or self.server.merchant_url,
-        }
+        page_origin = origin_header or self.server.merchant_url
+        headers = {"Content-Type": "text/plain;charset=UTF-8", "Origin": page_origin}
+        if referer is not None:
+            headers["Referer"] = referer or page_origin.rstrip("/") + "/"
         return self.http.post("/gateway/3ds/authenticate", content=json.dumps(body), headers=headers)
 
     def authenticate(self, account: dict[str, Any], token: str, **params: Any) -> dict[str, Any]:

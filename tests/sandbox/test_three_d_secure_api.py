@@ -56,7 +56,7 @@ AUTHENTICATE_TRIGGERS: dict[str, Trigger] = {
     "ER050": lambda calls, account: calls.authenticate_call(account, calls.token(account), aid="12345"),
     "ER004": lambda calls, account: calls.authenticate_call(account, calls.token(account), aid="012345"),
     "ER002": lambda calls, account: calls.authenticate_call(
-        account, calls.token(account), origin_header="http://elsewhere.example"
+        account, calls.token(account), referer="http://elsewhere.example/pay"
     ),
     "ER584": _twice,
     "ER585": _expired,
@@ -108,6 +108,10 @@ def test_authenticate_parameter_rules(
     given = dict(params)
     token = given.pop("tkn") if "tkn" in given else calls.token(secure_account)
     expect_result(calls.authenticate_call(secure_account, token, **given), code)
+
+
+def test_a_stripped_referer_gives_er002(calls: Any, secure_account: dict[str, Any]) -> None:
+    expect_result(calls.authenticate_call(secure_account, calls.token(secure_account), referer=None), "ER002")
 
 
 def test_a_token_of_another_shop_or_already_registered_is_refused(
