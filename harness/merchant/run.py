@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
-import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from harness.core.origins import origin_of
 from harness.core.submission_probe import SentRequest, SubmissionProbe
 from harness.merchant.page_observer import PageObserver
 from harness.merchant.profile import CHECKOUT_PLACEHOLDER, MERCHANT_PLACEHOLDER, MerchantProfile
+from harness.merchant.run_ids import random_id
 from harness.targets.reference_merchant import ReferenceMerchant
 from harness.targets.runtime import MerchantGateway
 from harness.targets.sandbox_control import Account, SandboxControl
@@ -71,9 +71,9 @@ class MerchantRun:
         if CHECKOUT_PLACEHOLDER not in self.url:
             return
         assert self.control is not None, "the reference merchant's profiles need the sandbox"
-        account = Account(self.profile.aid, f"qa-{secrets.token_hex(6)}@sandbox.example", secrets.token_hex(12))
+        account = Account(self.profile.aid, f"qa-{random_id(12)}@sandbox.example", random_id(24))
         self.control.update_user(account)
-        billing = self.control.create_billing(account, "QA" + secrets.token_hex(8).upper())
+        billing = self.control.create_billing(account, "QA" + random_id(16).upper())
         checkout = merchant.create_checkout(account.credentials, billing.billing_code, billing.number)
         self.url = self.url.replace(CHECKOUT_PLACEHOLDER, checkout.id)
 
