@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from collections.abc import Sequence
+
+from playwright.sync_api import Locator, Page
 
 from harness.core.cards import CardInput
 from harness.core.selectors import Selectors
+
+# How long a card input may take to appear before the harness says the profile's selector is wrong.
+APPEAR_MS = 3_000
 
 
 class MissingCardInput(LookupError):
@@ -16,27 +21,91 @@ class MissingCardInput(LookupError):
         self.selector = selector
 
 
-class MerchantCardInputs:
-    """cn, ed_year, ed_month, fn, ln and (when the page asks) cvv, wherever the selectors put them."""
+class UnusableCardInput(LookupError):
+    """A card input the harness cannot fill: not an input or select, or a select without the card's value."""
 
-    def __init__(self, page: Page, selectors: Selectors) -> None:
+    def __init__(self, selector: str, why: str) -> None:
+        super().__init__(f"the card input {selector!r} {why}")
+        self.selector = selector
+
+
+class MerchantCardInputs:
+    """cn (one box, or one box per group of digits), ed_year, ed_month, fn, ln and (when the page asks) cvv,
+    wherever the selectors put them: text, tel, number and password inputs are typed into, <select> boxes
+    get the option whose value or label is the month or the year (two or four digits)."""
+
+    def __init__(self, page: Page, selectors: Selectors, number_parts: Sequence[str] = ()) -> None:
         self.page = page
         self.selectors = selectors
+        self.number_parts = tuple(number_parts)
 
     def enter(self, card: CardInput) -> bool:
-        """Type the card; returns whether the page asked for the security code."""
+        """Enter the card; returns whether the page asked for the security code."""
         s = self.selectors
-        for selector, value in ((s.card_number, card.number), (s.expiry_year, card.expiry_year),
-                                (s.expiry_month, card.expiry_month), (s.first_name, card.first_name),
-                                (s.last_name, card.last_name)):
-            self._enter(selector, value)
+        if len(self.number_parts) > 1:
+            self._enter_groups(card.number)
+        else:
+            self._enter(s.card_number, card.number)
+        year, month = card.expiry_year, card.expiry_month
+        self._enter(s.expiry_year, year, choices=(year, f"20{year}"))
+        self._enter(s.expiry_month, month, choices=(month, str(int(month))))
+        self._enter(s.first_name, card.first_name)
+        self._enter(s.last_name, card.last_name)
         asked = bool(self.page.locator(s.security_code).count())
         if asked:
             self._enter(s.security_code, card.security_code)
         return asked
 
-    def _enter(self, selector: str, value: str) -> None:
+    def _enter_groups(self, number: str) -> None:
+        """One box per group: each takes as many digits as its maxlength says, or an even share."""
+        boxes = [self._find(selector) for selector in self.number_parts]
+        share = -(-len(number) // len(boxes))
+        rest = number
+        for index, (selector, box) in enumerate(zip(self.number_parts, boxes, strict=True)):
+            limit = _max_length(box)
+            size = len(rest) if index == len(boxes) - 1 else (limit or share)
+            self._type(selector, box, rest[:size])
+            rest = rest[size:]
+
+    def _find(self, selector: str) -> Locator:
         locator = self.page.locator(selector)
-        if not locator.count():
-            raise MissingCardInput(selector)
-        locator.first.fill(value)
+        try:
+            locator.first.wait_for(state="attached", timeout=APPEAR_MS)
+        except Exception:
+            raise MissingCardInput(selector) from None
+        return locator.first
+
+    def _enter(self, selector: str, value: str, choices: Sequence[str] = ()) -> None:
+        box = self._find(selector)
+        tag = box.evaluate("e => e.tagName.toLowerCase()")
+        if tag == "select":
+            self._choose(selector, box, choices or (value,))
+            return
+        if tag not in ("input", "textarea"):
+            raise UnusableCardInput(selector, f"is a <{tag}>, not an input or a select")
+        limit = _max_length(box)
+        if choices and limit and limit >= 4 and len(choices) > 1 and len(choices[1]) == 4:
+            value = choices[1]  # a year box that takes four digits
+        self._type(selector, box, value)
+
+    def _type(self, selector: str, box: Locator, value: str) -> None:
+        try:
+            box.fill(value)
+        except Exception:
+            raise UnusableCardInput(selector, "does not take typing (read-only, disabled or hidden?)") from None
+
+    def _choose(self, selector: str, box: Locator, choices: Sequence[str]) -> None:
+        options: list[list[str]] = box.evaluate(
+            "e => Array.from(e.options).map(o => [o.value.trim(), o.label.trim(), o.text.trim()])")
+        for choice in choices:
+            for value, label, text in options:
+                if choice in (value, label, text):
+                    box.select_option(value=value)
+                    return
+        raise UnusableCardInput(selector, f"has no option for {' or '.join(choices)}")
+
+
+def _max_length(box: Locator) -> int:
+    value = box.evaluate("e => e.maxLength || -1")
+    return value if isinstance(value, int) and value > 0 else 0
+
