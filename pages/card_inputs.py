@@ -62,29 +62,29 @@ class MerchantCardInputs:
         share = -(-len(number) // len(boxes))
         rest = number
         for index, (selector, box) in enumerate(zip(self.number_parts, boxes, strict=True)):
-            limit = _max_length(box)
+            limit = _shape(box)[1]
             size = len(rest) if index == len(boxes) - 1 else (limit or share)
             self._type(selector, box, rest[:size])
             rest = rest[size:]
 
     def _find(self, selector: str) -> Locator:
-        locator = self.page.locator(selector)
-        try:
-            locator.first.wait_for(state="attached", timeout=APPEAR_MS)
-        except Exception:
-            raise MissingCardInput(selector) from None
-        return locator.first
+        locator = self.page.locator(selector).first
+        if not self.page.locator(selector).count():
+            try:
+                locator.wait_for(state="attached", timeout=APPEAR_MS)
+            except Exception:
+                raise MissingCardInput(selector) from None
+        return locator
 
     def _enter(self, selector: str, value: str, choices: Sequence[str] = ()) -> None:
         box = self._find(selector)
-        tag = box.evaluate("e => e.tagName.toLowerCase()")
+        tag, limit = _shape(box)
         if tag == "select":
             self._choose(selector, box, choices or (value,))
             return
         if tag not in ("input", "textarea"):
             raise UnusableCardInput(selector, f"is a <{tag}>, not an input or a select")
-        limit = _max_length(box)
-        if choices and limit and limit >= 4 and len(choices) > 1 and len(choices[1]) == 4:
+        if choices and limit >= 4 and len(choices) > 1 and len(choices[1]) == 4:
             value = choices[1]  # a year box that takes four digits
         self._type(selector, box, value)
 
@@ -105,7 +105,7 @@ class MerchantCardInputs:
         raise UnusableCardInput(selector, f"has no option for {' or '.join(choices)}")
 
 
-def _max_length(box: Locator) -> int:
-    value = box.evaluate("e => e.maxLength || -1")
-    return value if isinstance(value, int) and value > 0 else 0
-
+def _shape(box: Locator) -> tuple[str, int]:
+    """The element's tag and its maxlength (0 when it has none), in one round trip."""
+    tag, limit = box.evaluate("e => [e.tagName.toLowerCase(), e.maxLength || -1]")
+    return str(tag), limit if isinstance(limit, int) and limit > 0 else 0

@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from harness.core.cards import PROVOKING_CARD_NUMBERS, CardInput
+from harness.core.cards import CardInput
 from harness.core.origin_routing import OriginRouting
 from harness.core.origins import origin_of
 from harness.core.submission_probe import SentRequest, SubmissionProbe
@@ -164,7 +164,7 @@ class MerchantRun:
         if code == "Cancel":
             self.cancel_popup()
         else:
-            self.pay(self.card(number=PROVOKING_CARD_NUMBERS.get(code, self.profile.cards.number)))
+            self.pay(self.card(number=provoking_number(code, self.profile.cards.number)))
         self.wait_until_settled()
         self.answered = code
 
@@ -274,6 +274,17 @@ def start_run(profile: MerchantProfile, new_context: Callable[[Sequence[OriginRo
         run.prepare_reference_checkout(gateway.reference_merchant)
     run.token_calls_before = len(run.control.token_calls(profile.aid)) if run.control else 0
     yield run
+
+
+def provoking_number(code: str, card: str) -> str:
+    """The profile's own card broken the way the gateway answers code: one digit short (ER055, not 16 digits) or
+    a wrong check digit (ER014); of the profile's brand, so a page that refuses other brands still asks the
+    gateway."""
+    if code == "ER055":
+        return card[:-1]
+    if code == "ER014":
+        return card[:-1] + str((int(card[-1]) + 1) % 10)
+    return card
 
 
 def needs_reference_merchant(profile: MerchantProfile) -> bool:
