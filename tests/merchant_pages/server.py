@@ -310,6 +310,11 @@ VARIANTS: dict[str, Variant] = {
             dropped_headers=("content-security-policy",),
         ),
         replace(
+            _COMPLIANT_CUSTOM, name="ln-missing",
+            defect="calls TokenCreate without ln",
+            script_edits=(('                    ln: $("#ln").val(),\n', ""),),
+        ),
+        replace(
             _COMPLIANT_CUSTOM, name="md-missing",
             defect="calls TokenCreate without md",
             script_edits=(('                    ln: $("#ln").val(),\n                    md: "10"\n',
