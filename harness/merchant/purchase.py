@@ -83,7 +83,8 @@ def record_purchase(run: MerchantRun, card_selectors: tuple[str, ...]) -> Purcha
     record.socket_frames = list(observer.socket_frames)
     record.tokenizer_sources = list(observer.tokenizer_sources)
     record.page_errors = list(observer.page_errors)
-    record.gateway_answers = [code for code, _ in observer.gateway_answers]
+    answered_page = [a["resultCode"] for a in run.probe.answers if a.get("target", "").startswith(GATEWAY_ORIGIN)]
+    record.gateway_answers = answered_page or [code for code, _ in observer.gateway_answers]
     record.cookies = _quietly(run.context.cookies, [])
     record.storage = _quietly(lambda: observer.storage(run.context), {})
     record.urls = [*observer.navigations, run.page.url]

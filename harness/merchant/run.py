@@ -222,7 +222,8 @@ class MerchantRun:
 
     def token_submissions(self) -> list[dict]:
         """Script calls (fetch, XHR, $.ajax, sendBeacon) that carried a token of this run to the merchant."""
-        return self.probe.calls_carrying(self.observer.tokens(), self.gateway_origin)
+        tokens = [*self.observer.tokens(), *self.probe.issued_tokens(self.gateway_origin)]
+        return self.probe.calls_carrying(tokens, self.gateway_origin)
 
     def page_snapshots(self) -> list[dict]:
         """The merchant page's form submissions (not the gateway's card form in its frame)."""

@@ -83,6 +83,9 @@ class VerdictCollector:
             return None
         for entry in self.profiles.values():
             entry["verdict"] = profile_verdict([c["status"] for c in entry["checks"]])
+            # Why the profile is inconclusive, each reason once however many checks it stopped.
+            entry["inconclusive"] = list(dict.fromkeys(m for c in entry["checks"] if c["status"] == "error"
+                                                       for m in c["messages"]))
         verdict = {"generated": datetime.now(UTC).isoformat(timespec="seconds"), "gateway": gateway,
                    "profiles": list(self.profiles.values())}
         folder.mkdir(parents=True, exist_ok=True)

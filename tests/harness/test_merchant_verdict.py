@@ -76,6 +76,7 @@ def test_an_inconclusive_check_makes_the_profile_inconclusive_not_pass(tmp_path:
     profile = json.loads(collector.write(tmp_path, "sandbox").read_text())["profiles"][0]
     assert profile["verdict"] == "inconclusive"
     assert [c["status"] for c in profile["checks"]] == ["pass", "error"]
+    assert profile["inconclusive"] == ["the purchase never submitted: the page threw before calling the tokenizer."]
 
 
 def test_no_merchant_scenario_writes_no_verdict(tmp_path: Path) -> None:

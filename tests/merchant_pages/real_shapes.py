@@ -1,6 +1,6 @@
 """Checkout pages shaped like real public CPToken.js integrations, unlike the vendor's sample: select boxes with
-four-digit years, a card number in four boxes, a token sent by fetch, a token input named `token`, two forms with
-an id="tkn" each, a shop that refuses Visa; and twins that each commit one violation."""
+four-digit years, a card number in four boxes, a token sent by fetch or in a navigation, a token input named
+`token`, two forms with an id="tkn" each, a shop that refuses Visa; and twins that each commit one violation."""
 
 from __future__ import annotations
 
@@ -157,6 +157,20 @@ FORM_SCRIPT = """
         }
 """ + ERROR
 
+# No form, no fetch: the page navigates to the shop with the token in the address.
+NAVIGATE_SCRIPT = """
+        function doPurchase() {
+            CPToken.TokenCreate({aid: "%(aid)s", cn: $("#cn").val(), ed: $("#ed_year").val() + $("#ed_month").val(),
+                                 fn: $("#fn").val(), ln: $("#ln").val(), md: "10"}, execPurchase);
+        }
+        function execPurchase(resultCode, errMsg) {
+            if (resultCode != "Success") { showError(resultCode, errMsg); return; }
+            var token = $("#tkn").val();
+            $("#cn, #ed_year, #ed_month, #fn, #ln, #tkn").val("");
+            window.location.href = "%(prefix)s/%(name)s/purchase?tkn=" + encodeURIComponent(token);
+        }
+""" + ERROR
+
 REFUSE_VISA = ('if ($("#cn").val().charAt(0) == "4") { showError("VISA", "Visaカードはご利用いただけません"); '
                'return; }\n            ')
 
@@ -191,6 +205,7 @@ SHAPES: dict[str, Shape] = {shape.name: shape for shape in (
     Shape("split-number", SPLIT_NUMBER_BODY, SPLIT_NUMBER_SCRIPT),
     Shape("fetch-token", FETCH_BODY, FETCH_SCRIPT, FETCH_OK),
     Shape("token-named", TOKEN_NAMED_BODY, FORM_SCRIPT),
+    Shape("navigate-token", FETCH_BODY, NAVIGATE_SCRIPT),
     Shape("two-forms", TWO_FORMS_BODY, FORM_SCRIPT),
     Shape("visa-refused", VISA_REFUSED_BODY, FORM_SCRIPT, (("refuse", REFUSE_VISA),)),
     Shape("fetch-card-in-body", FETCH_BODY, FETCH_SCRIPT,

@@ -455,7 +455,7 @@ def build_app(received: Received | None = None) -> ASGIApp:
         body = (await request.body()).decode("utf-8", errors="replace")
         api = request.url.path.endswith("/api/purchase")
         fields = {k: str(v) for k, v in json.loads(body or "{}").items()} if api else dict(
-            parse_qsl(body, keep_blank_values=True))
+            parse_qsl(body or request.url.query, keep_blank_values=True))
         received.add("purchases", {"variant": shape.name, "fields": fields,
                                    "referer": request.headers.get("referer", "")})
         token = next((v for k, v in fields.items() if k.lower() in ("tkn", "token") and v.strip()), "")
@@ -475,7 +475,7 @@ def build_app(received: Received | None = None) -> ASGIApp:
         Route(FOREIGN_CPTOKEN_PATH, static(FOREIGN_CPTOKEN_PATH, foreign)),
         Route(WIDGET_PATH, static(WIDGET_PATH, WIDGET_SCRIPT)),
         Route(f"{REAL_PREFIX}/{{shape}}/", shape_page),
-        Route(f"{REAL_PREFIX}/{{shape}}/purchase", shape_purchase, methods=["POST"]),
+        Route(f"{REAL_PREFIX}/{{shape}}/purchase", shape_purchase, methods=["GET", "POST"]),
         Route(f"{REAL_PREFIX}/{{shape}}/api/purchase", shape_purchase, methods=["POST"]),
         Route("/{variant}/", page),
         Route("/{variant}/purchase", purchase, methods=["POST"]),
