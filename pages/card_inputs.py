@@ -81,7 +81,9 @@ class MerchantCardInputs:
         box = self._find(selector)
         tag, limit = _shape(box)
         if tag == "select":
-            self._choose(selector, box, choices or (value,))
+            if not choices:  # only the expiry is chosen from a list; the card never goes into an option's text
+                raise UnusableCardInput(selector, "is a <select>; name the input this value is typed into")
+            self._choose(selector, box, choices)
             return
         if tag not in ("input", "textarea"):
             raise UnusableCardInput(selector, f"is a <{tag}>, not an input or a select")

@@ -40,7 +40,11 @@ def payment_page_loaded(merchant_purchase: PurchaseRecord, rp_secrets: tuple[str
 
 
 @when(parsers.parse("the gateway answers \"{code}\" to the customer's purchase"))
-def gateway_answers(merchant_run: MerchantRun, code: str) -> None:
+def gateway_answers(merchant_run: MerchantRun, merchant_purchases: dict[str, PurchaseRecord], code: str) -> None:
+    recorded = merchant_purchases.get(str(merchant_run.profile.path))
+    if recorded is not None and recorded.undrivable:  # the purchase already showed the page cannot be driven
+        merchant_run.answered, merchant_run.problem = code, recorded.problem
+        return
     try:
         merchant_run.try_provoke(code)
     except NotProvokable as exc:

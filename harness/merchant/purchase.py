@@ -40,6 +40,7 @@ class PurchaseRecord:
     gateway_answers: list[str] = field(default_factory=list)
     settled: str = ""
     problem: str = ""
+    undrivable: bool = False  # the profile could not drive the page at all: driving it again is pointless
     screenshot: bytes | None = None
     seconds: float = 0.0
 
@@ -72,8 +73,9 @@ def record_purchase(run: MerchantRun, card_selectors: tuple[str, ...]) -> Purcha
         run.pay(run.card())
         record.settled = run.wait_until_settled()
     except MerchantPageError as exc:
-        record.problem = str(exc)
+        record.problem, record.undrivable = str(exc), True
     except PlaywrightError as exc:
+        record.undrivable = True
         record.problem = (f"the page could not be driven as its profile says ({_kind(exc)}): check the profile's "
                           "url, pre_steps and selectors against the page.")
     record.security_code_asked = run.security_code_asked

@@ -13,6 +13,8 @@ def keep_profiles_together(items: Sequence[pytest.Item]) -> None:
     """An xdist_group per profile; honoured with --dist loadgroup (other modes ignore it, and each worker then
     records its own purchase of the profile)."""
     for item in items:
+        if not item.config.pluginmanager.hasplugin("xdist"):
+            return
         callspec = getattr(item, "callspec", None)
         profile = callspec.params.get(PROFILE_FIXTURE) if callspec is not None else None
         if profile is not None:

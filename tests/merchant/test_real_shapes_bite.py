@@ -21,6 +21,8 @@ RUN_TIMEOUT_SECONDS = 900
 # The check each twin must fail, and nothing else may fail.
 CAUGHT_BY = {"fetch-card-in-body": "no-card-data-leaves", "fetch-cleared-late": "inputs-cleared",
              "names-removed": "inputs-cleared"}
+# Issue 7's target is 4 s on a quiet machine; the test allows for a shared CI runner and reports the figure.
+SERIAL_BUDGET_S = 8.0
 RAW_EXCEPTION_MARKS = ("Error:", "Traceback", "playwright._impl", "Page.fill", "Call log")
 
 
@@ -87,7 +89,7 @@ def test_one_profile_verifies_serially_within_the_budget(tmp_path: Path, name: s
                         encoding="utf-8")
         done = subprocess.run([sys.executable, "-m", "pytest", "steps", "--merchant-profile", str(path),
                                "--reports-dir", str(tmp_path / "reports"), "-p", "no:cacheprovider", "-q",
-                               "-p", "no:xdist", "--durations=0", "--durations-min=0"],
+                               "-n", "0", "--durations=0", "--durations-min=0"],
                               cwd=PROJECT, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS)
     spent = sum(float(line.split("s ", 1)[0]) for line in done.stdout.splitlines()
                 if line[:1].isdigit() and "s " in line and "test_merchant_page" in line)
@@ -95,5 +97,3 @@ def test_one_profile_verifies_serially_within_the_budget(tmp_path: Path, name: s
     print(f"\n{name}: every merchant check in {spent:.2f} s of scenario time")
     assert spent <= SERIAL_BUDGET_S, f"{name} took {spent:.2f} s of scenario time, over {SERIAL_BUDGET_S} s"
 
-
-SERIAL_BUDGET_S = 8.0
