@@ -11,6 +11,12 @@ from harness.core.selectors import Selectors
 
 # How long a card input may take to appear before the harness says the profile's selector is wrong.
 APPEAR_MS = 3_000
+# The tag and maxlength of the first element a selector names, or null (an invalid selector names nothing).
+_SHAPE = """(selector) => {
+  let e = null;
+  try { e = document.querySelector(selector); } catch (error) { return null; }
+  return e ? [e.tagName.toLowerCase(), e.maxLength > 0 ? e.maxLength : 0] : null;
+}"""
 
 
 class MissingCardInput(LookupError):
@@ -62,24 +68,27 @@ class MerchantCardInputs:
         boxes = [self._find(selector) for selector in self.number_parts]
         share = -(-len(number) // len(boxes))
         rest = number
-        for index, (selector, box) in enumerate(zip(self.number_parts, boxes, strict=True)):
-            limit = _shape(box)[1]
+        for index, (selector, (box, _, limit)) in enumerate(zip(self.number_parts, boxes, strict=True)):
             size = len(rest) if index == len(boxes) - 1 else (limit or share)
             self._type(selector, box, rest[:size])
             rest = rest[size:]
 
-    def _find(self, selector: str) -> Locator:
-        locator = self.page.locator(selector).first
-        if not self.page.locator(selector).count():
+    def _find(self, selector: str) -> tuple[Locator, str, int]:
+        """The first element the selector names, its tag and its maxlength (0 when none): one round trip when the
+        element is there, a short wait for it when it is not yet."""
+        shape = self.page.evaluate(_SHAPE, selector)
+        if shape is None:
             try:
-                locator.wait_for(state="attached", timeout=APPEAR_MS)
+                self.page.locator(selector).first.wait_for(state="attached", timeout=APPEAR_MS)
             except Exception:
                 raise MissingCardInput(selector) from None
-        return locator
+            # Not a CSS selector (a Playwright one, "text=…"): ask the element itself.
+            shape = self.page.evaluate(_SHAPE, selector) or self.page.locator(selector).first.evaluate(
+                "e => [e.tagName.toLowerCase(), e.maxLength > 0 ? e.maxLength : 0]")
+        return self.page.locator(selector).first, str(shape[0]), int(shape[1])
 
     def _enter(self, selector: str, value: str, choices: Sequence[str] = ()) -> None:
-        box = self._find(selector)
-        tag, limit = _shape(box)
+        box, tag, limit = self._find(selector)
         if tag == "select":
             if not choices:  # only the expiry is chosen from a list; the card never goes into an option's text
                 raise UnusableCardInput(selector, "is a <select>; name the input this value is typed into")
@@ -106,9 +115,3 @@ class MerchantCardInputs:
                     box.select_option(value=value)
                     return
         raise UnusableCardInput(selector, f"has no option for {' or '.join(choices)}")
-
-
-def _shape(box: Locator) -> tuple[str, int]:
-    """The element's tag and its maxlength (0 when it has none), in one round trip."""
-    tag, limit = box.evaluate("e => [e.tagName.toLowerCase(), e.maxLength || -1]")
-    return str(tag), limit if isinstance(limit, int) and limit > 0 else 0
