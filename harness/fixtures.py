@@ -19,7 +19,7 @@ from harness.core.browser_context import DEFAULT_TIMEOUT_MS, open_context
 from harness.core.origin_routing import OriginRouting
 from harness.core.submission_probe import SubmissionProbe
 from harness.merchant.profile import MerchantProfile
-from harness.merchant.purchase import PurchaseRecord, record_purchase
+from harness.merchant.purchase import PurchaseRecord, keep_trace, record_purchase
 from harness.merchant.run import MerchantRun, needs_reference_merchant, start_run
 from harness.reporting.evidence import failure_evidence
 from harness.reporting.verdict import record_profile
@@ -187,6 +187,7 @@ def merchant_purchase(request: pytest.FixtureRequest, merchant_profile: Merchant
     if key not in merchant_purchases:
         run: MerchantRun = request.getfixturevalue("merchant_run")
         merchant_purchases[key] = record_purchase(run, run.profile.card_input_selectors())
+        merchant_purchases[key].trace = keep_trace(run.context, run_secrets(request.config))
     return merchant_purchases[key]
 
 

@@ -8,6 +8,7 @@ from pytest_bdd import given, parsers, then, when
 
 import catalogue
 from harness.merchant import purchase_checks
+from harness.merchant.checks import CheckResult
 from harness.merchant.profile import MerchantProfile
 from harness.merchant.purchase import PurchaseRecord
 from harness.merchant.run import MerchantRun, NotProvokable
@@ -27,6 +28,14 @@ def _attach_purchase(record: PurchaseRecord, rp_secrets: tuple[str, ...]) -> Non
                                           "seconds": round(record.seconds, 2), "problem": record.problem}, rp_secrets)
     if record.screenshot:
         allure.attach(record.screenshot, name="after the purchase", attachment_type=allure.attachment_type.PNG)
+
+
+def _judge(request: pytest.FixtureRequest, record: PurchaseRecord, result: CheckResult,
+           rp_secrets: tuple[str, ...]) -> None:
+    """Record a check of the recorded purchase; a failed one also carries the purchase's trace."""
+    if result.status == "fail" and record.trace:
+        allure.attach(record.trace, name="Playwright trace of the purchase (card data masked)", extension="zip")
+    record_check(request, result, rp_secrets)
 
 
 @when("the customer pays with the profile's test card")
@@ -56,13 +65,14 @@ def gateway_answers(merchant_run: MerchantRun, merchant_purchases: dict[str, Pur
 @then("every card input was empty when the submission left the browser")
 def inputs_empty(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
                  rp_secrets: tuple[str, ...]) -> None:
-    record_check(request, purchase_checks.inputs_cleared(merchant_purchase, rp_secrets), rp_secrets)
+    _judge(request, merchant_purchase, purchase_checks.inputs_cleared(merchant_purchase, rp_secrets), rp_secrets)
 
 
 @then("no card data left the browser for any origin but the gateway, nor stayed in it")
 def no_card_data(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord, merchant_profile: MerchantProfile,
                  rp_secrets: tuple[str, ...]) -> None:
-    record_check(request, purchase_checks.no_card_data_leaves(merchant_purchase, merchant_profile), rp_secrets)
+    _judge(request, merchant_purchase, purchase_checks.no_card_data_leaves(merchant_purchase, merchant_profile),
+           rp_secrets)
 
 
 @then("the merchant shows the failure and submits nothing")
@@ -74,19 +84,21 @@ def failure_shown(request: pytest.FixtureRequest, merchant_run: MerchantRun, rp_
 @then("the script that defined CPToken was loaded from the gateway host")
 def tokenizer_from_gateway(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
                            rp_secrets: tuple[str, ...]) -> None:
-    record_check(request, purchase_checks.tokenizer_origin(merchant_purchase), rp_secrets)
+    _judge(request, merchant_purchase, purchase_checks.tokenizer_origin(merchant_purchase), rp_secrets)
 
 
 @then("every script on it is in the approved inventory")
 def scripts_approved(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
                      merchant_profile: MerchantProfile, rp_secrets: tuple[str, ...]) -> None:
-    record_check(request, purchase_checks.script_inventory(merchant_purchase, merchant_profile), rp_secrets)
+    _judge(request, merchant_purchase, purchase_checks.script_inventory(merchant_purchase, merchant_profile),
+           rp_secrets)
 
 
 @then("its security headers match the approved baseline")
 def headers_approved(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
                      merchant_profile: MerchantProfile, rp_secrets: tuple[str, ...]) -> None:
-    record_check(request, purchase_checks.security_headers(merchant_purchase, merchant_profile), rp_secrets)
+    _judge(request, merchant_purchase, purchase_checks.security_headers(merchant_purchase, merchant_profile),
+           rp_secrets)
 
 
 @then("the tokenizer call carried every documented parameter")
@@ -95,4 +107,4 @@ def tokenizer_parameters(request: pytest.FixtureRequest, merchant_purchase: Purc
     result = purchase_checks.tokencreate_parameters(merchant_purchase, merchant_profile)
     if result is None:
         pytest.skip("the tokenizer's parameters are recorded by the sandbox: run with --gateway sandbox.")
-    record_check(request, result, rp_secrets)
+    _judge(request, merchant_purchase, result, rp_secrets)

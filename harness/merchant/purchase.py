@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
 
 from harness.core.submission_probe import SentRequest
 from harness.merchant.run import GATEWAY_ORIGIN, MerchantPageError, MerchantRun
 from harness.merchant.script_inventory import ScriptRecord
+from harness.reporting.evidence import scrub_trace
 
 
 @dataclass
@@ -42,6 +45,7 @@ class PurchaseRecord:
     problem: str = ""
     undrivable: bool = False  # the profile could not drive the page at all: driving it again is pointless
     screenshot: bytes | None = None
+    trace: bytes | None = None  # the purchase's Playwright trace, card data masked, for any check that fails
     seconds: float = 0.0
 
     @property
@@ -97,6 +101,19 @@ def record_purchase(run: MerchantRun, card_selectors: tuple[str, ...]) -> Purcha
         record.problem = _why_no_submission(record)
     record.seconds = time.monotonic() - started
     return record
+
+
+def keep_trace(context: BrowserContext, secrets: Sequence[str]) -> bytes | None:
+    """The purchase's trace so far, card data masked, for whichever later scenario fails on it; tracing goes on
+    so the context's own failure evidence still ends it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "purchase-trace.zip"
+        try:
+            context.tracing.stop(path=str(path))
+        except PlaywrightError:  # not traced (--tracing off)
+            return None
+        context.tracing.start(screenshots=False, snapshots=True, sources=False)
+        return scrub_trace(path, secrets).read_bytes()
 
 
 def _why_no_submission(record: PurchaseRecord) -> str:
