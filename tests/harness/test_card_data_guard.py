@@ -395,3 +395,11 @@ def test_ids_the_merchant_engine_generates_hold_no_card_sized_digit_run() -> Non
     from harness.merchant.run_ids import random_id
 
     assert all(not re.search(r"\d{13}", random_id(24)) and len(random_id(24)) == 24 for _ in range(2000))
+
+
+def test_the_reference_merchants_checkout_ids_hold_no_card_sized_digit_run() -> None:
+    from sandbox.merchant import new_checkout_id
+
+    ids = [new_checkout_id() for _ in range(5000)]
+    assert all(len(i) == 16 and not re.search(r"\d{13}", i) and not scan_text(f"/checkout/{i}/custom", "URL")
+               for i in ids)
