@@ -1,5 +1,5 @@
 """Checkout pages shaped like real public CPToken.js integrations, unlike the vendor's sample: select boxes with
-four-digit years, a card number in four boxes, a token sent by fetch or in a navigation, a token input named
+four-digit years, a card number in four boxes, a token sent by fetch, $.ajax or in a navigation, a token input named
 `token`, two forms with an id="tkn" each, a shop that refuses Visa; and twins that each commit one violation."""
 
 from __future__ import annotations
@@ -157,6 +157,23 @@ FORM_SCRIPT = """
         }
 """ + ERROR
 
+# The token sent with jQuery's $.ajax (form-encoded data), the shop's answer shown by the page.
+AJAX_SCRIPT = """
+        function doPurchase() {
+            CPToken.TokenCreate({aid: "%(aid)s", cn: $("#cn").val(), ed: $("#ed_year").val() + $("#ed_month").val(),
+                                 fn: $("#fn").val(), ln: $("#ln").val(), md: "10"}, execPurchase);
+        }
+        function execPurchase(resultCode, errMsg) {
+            if (resultCode != "Success") { showError(resultCode, errMsg); return; }
+            var token = $("#tkn").val();
+            $("#cn, #ed_year, #ed_month, #fn, #ln, #tkn").val("");
+            $.ajax({url: "%(prefix)s/%(name)s/api/purchase", type: "POST", data: {token: token}, dataType: "json",
+                    success: function (answer) {
+                        $("#result").html('<p id="result-code">' + answer.result + '</p>');
+                    }});
+        }
+""" + ERROR
+
 # No form, no fetch: the page navigates to the shop with the token in the address.
 NAVIGATE_SCRIPT = """
         function doPurchase() {
@@ -206,6 +223,7 @@ SHAPES: dict[str, Shape] = {shape.name: shape for shape in (
     Shape("fetch-token", FETCH_BODY, FETCH_SCRIPT, FETCH_OK),
     Shape("token-named", TOKEN_NAMED_BODY, FORM_SCRIPT),
     Shape("navigate-token", FETCH_BODY, NAVIGATE_SCRIPT),
+    Shape("ajax-token", FETCH_BODY, AJAX_SCRIPT),
     Shape("two-forms", TWO_FORMS_BODY, FORM_SCRIPT),
     Shape("visa-refused", VISA_REFUSED_BODY, FORM_SCRIPT, (("refuse", REFUSE_VISA),)),
     Shape("fetch-card-in-body", FETCH_BODY, FETCH_SCRIPT,

@@ -454,8 +454,10 @@ def build_app(received: Received | None = None) -> ASGIApp:
             return HTMLResponse("<p>no such page</p>", status_code=404)
         body = (await request.body()).decode("utf-8", errors="replace")
         api = request.url.path.endswith("/api/purchase")
-        fields = {k: str(v) for k, v in json.loads(body or "{}").items()} if api else dict(
-            parse_qsl(body or request.url.query, keep_blank_values=True))
+        if body.lstrip().startswith("{"):  # fetch with a JSON body
+            fields = {k: str(v) for k, v in json.loads(body).items()}
+        else:  # a form post, $.ajax's form-encoded data, or a navigation's query
+            fields = dict(parse_qsl(body or request.url.query, keep_blank_values=True))
         received.add("purchases", {"variant": shape.name, "fields": fields,
                                    "referer": request.headers.get("referer", "")})
         token = next((v for k, v in fields.items() if k.lower() in ("tkn", "token") and v.strip()), "")
