@@ -19,6 +19,7 @@ from harness.core.browser_context import DEFAULT_TIMEOUT_MS, open_context
 from harness.core.origin_routing import OriginRouting
 from harness.core.submission_probe import SubmissionProbe
 from harness.merchant.profile import MerchantProfile
+from harness.merchant.purchase import PurchaseRecord, keep_trace, record_purchase
 from harness.merchant.run import MerchantRun, needs_reference_merchant, start_run
 from harness.reporting.evidence import failure_evidence
 from harness.reporting.verdict import record_profile
@@ -150,16 +151,44 @@ def merchant_gateway(pytestconfig: pytest.Config) -> Iterator[MerchantGateway]:
 
 
 @pytest.fixture
-def merchant_run(request: pytest.FixtureRequest, rp_merchant_profile: MerchantProfile, rp_new_context: NewContext,
-                 merchant_gateway: MerchantGateway) -> Iterator[MerchantRun]:
-    """A fresh browser context on the merchant's page, the gateway host answered by the sandbox."""
+def merchant_profile(request: pytest.FixtureRequest, rp_merchant_profile: MerchantProfile,
+                     merchant_gateway: MerchantGateway) -> MerchantProfile:
+    """The profile this scenario verifies, placeholders filled in; skipped when this run cannot reach its page."""
     if not merchant_gateway.reference_base and needs_reference_merchant(rp_merchant_profile):
         pytest.skip(f"{rp_merchant_profile.path.name} describes the embedded reference merchant, "
                     "which needs --gateway sandbox.")
+    profile = rp_merchant_profile.expand(merchant_gateway.reference_base) if merchant_gateway.reference_base \
+        else rp_merchant_profile
+    record_profile(request, {"profile": str(profile.path), "name": profile.name, "url": profile.url,
+                             "mode": profile.mode})
+    return profile
+
+
+@pytest.fixture
+def merchant_run(merchant_profile: MerchantProfile, rp_merchant_profile: MerchantProfile, rp_new_context: NewContext,
+                 merchant_gateway: MerchantGateway) -> Iterator[MerchantRun]:
+    """A fresh browser context on the merchant's page, the gateway host answered by the sandbox."""
     with start_run(rp_merchant_profile, rp_new_context, merchant_gateway) as run:
-        record_profile(request, {"profile": str(run.profile.path), "name": run.profile.name, "url": run.url,
-                                 "mode": run.profile.mode})
         yield run
+
+
+@pytest.fixture(scope="session")
+def merchant_purchases() -> dict[str, PurchaseRecord]:
+    """The purchases this worker recorded, one per profile: every purchase check judges the same one (keep a
+    profile's scenarios on one worker with --dist loadgroup, or each worker records its own)."""
+    return {}
+
+
+@pytest.fixture
+def merchant_purchase(request: pytest.FixtureRequest, merchant_profile: MerchantProfile,
+                      merchant_purchases: dict[str, PurchaseRecord]) -> PurchaseRecord:
+    """The profile's one observed purchase, recorded by the first scenario that needs it."""
+    key = str(merchant_profile.path)
+    if key not in merchant_purchases:
+        run: MerchantRun = request.getfixturevalue("merchant_run")
+        merchant_purchases[key] = record_purchase(run, run.profile.card_input_selectors())
+        merchant_purchases[key].trace = keep_trace(run.context, run_secrets(request.config))
+    return merchant_purchases[key]
 
 
 class _ContextStack:

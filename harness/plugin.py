@@ -12,6 +12,7 @@ from playwright.sync_api import sync_playwright
 from harness.core.browser import choose_browser
 from harness.merchant.checks import TITLES
 from harness.merchant.profile import ProfileError, load_profile
+from harness.merchant.worker_groups import keep_profiles_together
 from harness.reporting import allure_steps
 from harness.reporting.allure_steps import example_row
 from harness.reporting.coverage import CoverageCollector, coverage_headline, record_outcome
@@ -169,6 +170,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         kept = [item for item in items if item.get_closest_marker("merchant")]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
+    keep_profiles_together(items)
     settings = config.stash[SETTINGS]
     if settings.can_force_outcomes:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from collections import defaultdict
@@ -42,6 +43,14 @@ CHECKOUT_FIELDS = (
 )
 
 
+def new_checkout_id() -> str:
+    """16 hex characters with no run of 13 digits, so a checkout id in a URL is never taken for a card number."""
+    while True:
+        candidate = secrets.token_hex(8)
+        if not any(len(run) >= 13 for run in re.findall(r"[0-9]+", candidate)):
+            return candidate
+
+
 class CheckoutError(ValueError):
     """A checkout body that cannot be used; the message says what to fix."""
 
@@ -55,7 +64,7 @@ class MerchantBook:
         self._submissions: dict[str, list[dict[str, Any]]] = {}
 
     def add(self, checkout: dict[str, Any]) -> str:
-        checkout_id = secrets.token_hex(8)
+        checkout_id = new_checkout_id()
         with self._lock:
             self._checkouts[checkout_id] = checkout
             self._submissions[checkout_id] = []

@@ -166,7 +166,9 @@ def _scan(text: str, where: str, cards: list[str], codes: list[str]) -> list[tup
                 )
 
     for span in find_card_numbers(text):
-        if _overlaps(taken, span.start, span.end):
+        # A run glued into a longer alphanumeric token (a checkout id, a digest) is part of that token; the
+        # typed card is found above wherever it is glued.
+        if _overlaps(taken, span.start, span.end) or (span.embedded and not span.labelled):
             continue
         masked = mask_card_number(span.digits)
         if span.luhn and (span.labelled or looks_like_card_brand(span.digits)):

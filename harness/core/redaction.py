@@ -6,7 +6,7 @@ import json
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -48,6 +48,8 @@ _AFTER_KEY = re.compile(
     r"|(?P<vq>\\+[\"']|%22|%27)(?P<eq>.*?)(?P=vq)"
     r"|(?!%2[27])(?P<bare>[^\s&,;}\]\)\"'<>#\\]*))"
 )
+# An escape right before a digit run ends in a letter or digit without gluing the run to a token.
+_ESCAPE_BEFORE = re.compile(r"(?:%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\[nrtbf])\Z")
 _ALREADY_MASKED = re.compile(r"\*+\d{0,4}")
 _JSON_LITERALS = {"null", "true", "false"}
 _MAX_PASSES = 8
@@ -64,6 +66,7 @@ class CardNumberSpan:
     digits: str
     luhn: bool  # passes the check digit
     labelled: bool  # right after a card-number key or label
+    embedded: bool = False  # glued to letters: part of a longer alphanumeric or hex token (an id, a digest)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -95,7 +98,19 @@ def find_card_numbers(text: str) -> list[CardNumberSpan]:
     spans: list[CardNumberSpan] = []
     for groups in _digit_runs(text, PAN_MIN_DIGITS):
         spans.extend(_spans_in_run(groups, _label_check(text, groups[0][0])))
-    return spans
+    return [replace(span, embedded=embedded_in_token(text, span.start, span.end)) for span in spans]
+
+
+def embedded_in_token(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is glued to letters of a longer token ("a3f4111111111111111b", a hex id or
+    digest), rather than standing alone or after an escape such as %3D, \\u0020 or \\n."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if after.isascii() and (after.isalpha() or after == "_"):
+        return True
+    if not (before.isascii() and (before.isalnum() or before == "_")):
+        return False
+    return not _ESCAPE_BEFORE.search(text, max(0, start - 8), start)
 
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:

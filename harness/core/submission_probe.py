@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote, unquote_plus
 
 from playwright.sync_api import BrowserContext, Request
 
@@ -38,6 +40,71 @@ _PROBE_SCRIPT = """
   }, true);
   const nativeSubmit = HTMLFormElement.prototype.submit;
   HTMLFormElement.prototype.submit = function () { report(this, 'form.submit()'); return nativeSubmit.call(this); };
+  // A page may carry the token away by script instead (fetch, XMLHttpRequest, $.ajax, sendBeacon): the card
+  // inputs are snapshotted at the call too, with where it goes and what it carries, as a "call".
+  const bodyText = (body) => {
+    try {
+      if (body == null) return '';
+      if (typeof body === 'string') return body;
+      if (body instanceof URLSearchParams) return body.toString();
+      if (body instanceof FormData) return Array.from(body.entries()).map(([k, v]) => k + '=' + String(v)).join('&');
+    } catch (e) {}
+    return '';
+  };
+  const call = (how, method, target, body) => {
+    try {
+      const inputs = [];
+      for (const selector of selectors) {
+        for (const el of document.querySelectorAll(selector)) {
+          inputs.push({selector, id: el.id || null, name: el.name || null, value: el.value});
+        }
+      }
+      const resolved = new URL(String(target), location.href).href;
+      send({call: true, id: location.href + '#call' + (++counter), how, url: location.href, method, target: resolved,
+            body: bodyText(body), inputs, time: Date.now()});
+    } catch (e) {}
+  };
+  if (window.fetch) {
+    const nativeFetch = window.fetch;
+    window.fetch = function (input, init) {
+      const target = input && input.url ? input.url : input;
+      const method = (init && init.method) || (input && input.method) || 'GET';
+      call('fetch', String(method).toUpperCase(), target, init && init.body);
+      return nativeFetch.apply(this, arguments);
+    };
+  }
+  const nativeOpen = XMLHttpRequest.prototype.open;
+  const nativeSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, target) {
+    this.__rpCall = [String(method).toUpperCase(), target];
+    return nativeOpen.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.send = function (body) {
+    if (this.__rpCall) call('XMLHttpRequest', this.__rpCall[0], this.__rpCall[1], body);
+    // The gateway's answer to the tokenizer ({resultCode, token}), read here because a page that navigates
+    // in its callback leaves no response body for the harness to read afterwards.
+    this.addEventListener('load', () => {
+      try {
+        const answer = JSON.parse(this.responseText);
+        if (answer && typeof answer.resultCode === 'string') {
+          const token = typeof answer.token === 'string' ? answer.token : '';
+          send({answer: true, resultCode: answer.resultCode, token, target: this.responseURL});
+        }
+      } catch (e) {}
+    });
+    return nativeSend.apply(this, arguments);
+  };
+  // A navigation (location.href = ..., a link) may carry the token in its address; form posts are snapshotted above.
+  if (window.navigation && window.navigation.addEventListener) {
+    window.navigation.addEventListener('navigate', (event) => {
+      if (!event.formData && event.destination) call('navigation', 'GET', event.destination.url, '');
+    });
+  }
+  if (navigator.sendBeacon) {
+    const nativeBeacon = navigator.sendBeacon.bind(navigator);
+    navigator.sendBeacon = function (target, data) { call('navigator.sendBeacon', 'POST', target, data);
+                                                     return nativeBeacon(target, data); };
+  }
 })();
 """
 
@@ -63,6 +130,10 @@ class SubmissionProbe:
     card_selectors: tuple[str, ...]
     requests: list[SentRequest] = field(default_factory=list)
     snapshots: list[dict[str, Any]] = field(default_factory=list)
+    # Script calls that sent something (fetch, XHR, sendBeacon), each with the card inputs at that instant.
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    # JSON answers with a resultCode that XHRs of the page or its frames received (the tokenizer's, above all).
+    answers: list[dict[str, Any]] = field(default_factory=list)
 
     def install(self, context: BrowserContext) -> SubmissionProbe:
         context.expose_binding("__rpSubmitSnapshot", self._on_snapshot)
@@ -72,6 +143,12 @@ class SubmissionProbe:
 
     def _on_snapshot(self, source: dict[str, Any], payload: str) -> None:
         message = json.loads(payload)
+        if message.get("call"):
+            self.calls.append(message)
+            return
+        if message.get("answer"):
+            self.answers.append(message)
+            return
         if "prevented" in message:
             for snapshot in self.snapshots:
                 if snapshot["id"] == message["prevented"]:
@@ -96,6 +173,22 @@ class SubmissionProbe:
         own card form, in its frame, is not the merchant's."""
         return [snap for snap in self.snapshots
                 if origin_of(snap.get("url") or "") != gateway_origin and not snap.get("prevented")]
+
+    def issued_tokens(self, gateway_origin: str) -> list[str]:
+        """Tokens the gateway handed to the page's tokenizer."""
+        return [answer["token"] for answer in self.answers
+                if answer.get("token") and origin_of(answer.get("target") or "") == gateway_origin]
+
+    def calls_carrying(self, values: Sequence[str], gateway_origin: str) -> list[dict[str, Any]]:
+        """Script calls to any origin but the gateway whose address or body holds one of values (a token)."""
+        wanted = [value for value in values if value]
+
+        def carries(call: dict[str, Any]) -> bool:
+            target, body = call.get("target") or "", call.get("body") or ""
+            texts = (target, unquote(target), body, unquote_plus(body))
+            return any(value in text for value in wanted for text in texts)
+
+        return [call for call in self.calls if origin_of(call.get("target") or "") != gateway_origin and carries(call)]
 
     def requests_outside(self, gateway_origin: str) -> list[SentRequest]:
         return [r for r in self.requests if r.origin != gateway_origin and not r.url.startswith("data:")]

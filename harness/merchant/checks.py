@@ -13,6 +13,11 @@ from harness.merchant import script_inventory, security_headers
 
 MERCHANT = "merchant page"
 GATEWAY = "gateway"
+UNDETERMINED = "not determined"
+# The specification's TokenCreate parameter table (credit_card_token.md and credit_card_token_old.md) reads
+# "| md | 支払い方法 <br> 「10」一括払い | 2 | 定型 | 必須 |", while the vendor's sample 2 and its current
+# samples call TokenCreate without md: omitting it is reported, not failed.
+MD_TABLE_ROW = "| md | 支払い方法 <br> 「10」一括払い | 2 | 定型 | 必須 |"
 
 TITLES = {
     "inputs-cleared": "Every card input is empty when the submission leaves the browser",
@@ -27,7 +32,7 @@ TITLES = {
 
 @dataclass
 class CheckResult:
-    """pass / fail / finding / skipped, with one sentence per problem and the evidence behind it."""
+    """pass / fail / finding / skipped / error (inconclusive), one sentence per problem and the evidence behind it."""
 
     check: str
     status: str = "pass"
@@ -44,6 +49,14 @@ class CheckResult:
         self.responsible = responsible
         self.messages.append(message)
 
+    def error(self, message: str, evidence: Sequence[str] = ()) -> None:
+        """Inconclusive: the purchase never reached the point this check judges; nobody is blamed."""
+        if self.status != "fail":
+            self.status = "error"
+            self.responsible = UNDETERMINED
+        self.messages.append(message)
+        self.evidence.extend(evidence)
+
     def note(self, message: str) -> None:
         """A finding: reported, not failed (truncated card data the card rules allow, a missing baseline)."""
         if self.status == "pass":
@@ -55,12 +68,14 @@ class CheckResult:
                 "messages": self.messages, "evidence": self.evidence}
 
 
-def inputs_cleared(snapshots: Sequence[dict[str, Any]], secrets: Sequence[str] = ()) -> CheckResult:
-    """Every submission that went ahead had every card input empty at that instant."""
+def inputs_cleared(snapshots: Sequence[dict[str, Any]], secrets: Sequence[str] = (),
+                   inconclusive: str = "", evidence: Sequence[str] = ()) -> CheckResult:
+    """Every submission that went ahead had every card input empty at that instant; without a submission the
+    check is inconclusive (inconclusive says why, evidence shows it), never failed."""
     result = CheckResult("inputs-cleared")
     if not snapshots:
-        result.fail("no form submission left the browser after the purchase, so clearing could not be checked: "
-                    "check the profile's purchase selector and test card.")
+        result.error(inconclusive or "no submission carried the token to the merchant, so clearing could not be "
+                     "judged: check the profile's purchase selector, token selector and test card.", evidence)
         return result
     for seen in inputs_at_submit(snapshots, secrets):
         result.evidence.append(seen.evidence())
@@ -139,7 +154,8 @@ def script_inventory_check(observed: Sequence[script_inventory.ScriptRecord], ap
     for problem in comparison.problems():
         result.fail(problem)
     for missing in comparison.missing:
-        result.note(f"approved script not seen this time: {missing.shown()}")
+        result.note(f"approved script not seen this time: {missing.shown}; remove it from the inventory if the "
+                    "page no longer loads it.")
     return result
 
 
@@ -166,10 +182,14 @@ def security_headers_check(headers: dict[str, str] | None, baseline_path: Path |
 DOCUMENTED = {"custom": ("aid", "cn", "ed", "fn", "ln", "md"), "popup": ("aid",)}
 
 
-def tokencreate_parameters(calls: Sequence[dict[str, Any]], mode: str, security_code: bool) -> CheckResult:
+def tokencreate_parameters(calls: Sequence[dict[str, Any]], mode: str, security_code: bool,
+                           inconclusive: str = "", evidence: Sequence[str] = ()) -> CheckResult:
     result = CheckResult("tokencreate-parameters")
     calls = [c for c in calls if c.get("mode", "custom") == mode]
     if not calls:
+        if inconclusive:
+            result.error(inconclusive, evidence)
+            return result
         result.fail(f"the sandbox saw no {mode}-mode tokenizer call from the page: call "
                     f"{'CPToken.TokenCreate' if mode == 'custom' else 'CPToken.CardInfo'} with the documented "
                     "parameters.")
@@ -182,7 +202,11 @@ def tokencreate_parameters(calls: Sequence[dict[str, Any]], mode: str, security_
     wanted = list(DOCUMENTED[mode]) + (["cvv"] if security_code and mode == "custom" else [])
     for name in wanted:
         state = params.get(name, {})
-        if not state.get("present"):
+        if name == "md" and not state.get("present"):
+            result.note(f"TokenCreate was called without md: the specification's parameter table marks it 必須 "
+                        f"({MD_TABLE_ROW}), while the vendor's sample 2 and its current samples omit it; pass md "
+                        "\"10\" (一括払い) to follow the table.")
+        elif not state.get("present"):
             result.fail(f"TokenCreate was called without the documented parameter {name}; pass {name} as the "
                         "specification's table requires.")
         elif not state.get("valid"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,14 @@ class PageObserver:
     tokenizer_sources: list[str] = field(default_factory=list)
     script_responses: list[Response] = field(default_factory=list)
     document_responses: list[Response] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    # What the gateway's token endpoint answered, in order: (resultCode, token or "").
+    gateway_answers: list[tuple[str, str]] = field(default_factory=list)
+    gateway_requests: int = 0
+    gateway_origin: str = ""
+    # time.monotonic() of the last request, console line, page error or gateway answer: "settled" is quiet.
+    last_activity: float = field(default_factory=time.monotonic)
+    last_gateway_answer: float = 0.0
 
     def install(self, context: BrowserContext) -> PageObserver:
         context.expose_binding("__rpTokenizerDefined", lambda source, where: self.tokenizer_sources.append(where))
@@ -82,15 +91,50 @@ class PageObserver:
         return self
 
     def _watch(self, page: Page) -> None:
-        page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
+        page.on("console", self._on_console)
         page.on("websocket", self._watch_socket)
         page.on("framenavigated", lambda frame: self.navigations.append(frame.url))
         page.on("response", self._on_response)
+        page.on("request", self._on_request)
+        page.on("pageerror", self._on_page_error)
+
+    def _on_console(self, message: Any) -> None:
+        self.console.append(f"{message.type}: {message.text}")
+        self.last_activity = time.monotonic()
+
+    def _on_page_error(self, error: Any) -> None:
+        self.page_errors.append(str(getattr(error, "message", error)).splitlines()[0][:300])
+        self.last_activity = time.monotonic()
+
+    def _on_request(self, request: Any) -> None:
+        self.last_activity = time.monotonic()
+        if self._is_token_endpoint(request.url):
+            self.gateway_requests += 1
+
+    def _is_token_endpoint(self, url: str) -> bool:
+        return bool(self.gateway_origin) and origin_of(url) == self.gateway_origin and "/token" in url
+
+    def tokens(self) -> list[str]:
+        """Every token the gateway handed out in this run."""
+        return [token for _, token in self.gateway_answers if token]
+
+    def last_answer(self) -> str:
+        """The gateway's last resultCode, or "" when it never answered."""
+        return self.gateway_answers[-1][0] if self.gateway_answers else ""
 
     def _watch_socket(self, socket: WebSocket) -> None:
         socket.on("framesent", lambda payload: self.socket_frames.append((socket.url, _text(payload))))
 
     def _on_response(self, response: Response) -> None:
+        if response.request.method == "POST" and self._is_token_endpoint(response.url):
+            try:
+                body = response.json()
+            except Exception:  # not JSON: the page's tokenizer reports ER000
+                body = {}
+            body = body if isinstance(body, dict) else {}
+            self.gateway_answers.append((str(body.get("resultCode") or f"HTTP {response.status}"),
+                                         str(body.get("token") or "")))
+            self.last_gateway_answer = self.last_activity = time.monotonic()
         kind = response.request.resource_type
         if kind == "script":
             self.script_responses.append(response)

@@ -105,11 +105,17 @@ class MerchantProfile:
     aid: str
     path: Path
     selectors: Selectors = field(default_factory=Selectors)
+    # The card number split over several boxes (four groups of four, say): one selector per box, in order.
+    card_number_parts: tuple[str, ...] = ()
     success: SuccessCriteria = field(default_factory=SuccessCriteria)
     failure: FailureCriteria = field(default_factory=FailureCriteria)
     cards: CardInput = field(default_factory=CardInput)
     pre_steps: tuple[PreStep, ...] = ()
     inventory: Inventory = field(default_factory=Inventory)
+
+    def card_input_selectors(self) -> tuple[str, ...]:
+        """Every element that may hold card data, the boxes of a split card number included."""
+        return (*self.selectors.card_inputs(), *self.card_number_parts[1:])
 
     def expand(self, merchant_base: str) -> MerchantProfile:
         """This profile with "{merchant}" replaced by the base address of the embedded reference merchant."""
@@ -225,7 +231,7 @@ class _Checker:
         url = self.page_url(data)
         mode = self.mode(data)
         aid = self.aid(data)
-        selectors = self.selectors(self.table(data, "selectors"))
+        selectors, card_number_parts = self.selectors(self.table(data, "selectors"))
         success = self.success(data)
         failure = self.failure(data)
         cards = self.cards(self.table(data, "cards"), today)
@@ -240,6 +246,7 @@ class _Checker:
             aid=aid,
             path=path.resolve(),
             selectors=selectors,
+            card_number_parts=card_number_parts,
             success=success,
             failure=failure,
             cards=cards,
@@ -300,15 +307,27 @@ class _Checker:
             return None
         return aid
 
-    def selectors(self, table: dict[str, Any]) -> Selectors:
+    def selectors(self, table: dict[str, Any]) -> tuple[Selectors, tuple[str, ...]]:
+        """The selectors, and the card number's boxes when card_number lists one selector per group of digits."""
         names = tuple(f.name for f in dataclasses.fields(Selectors))
         self.known_keys(table, names, "selectors.")
         chosen = {}
+        parts: tuple[str, ...] = ()
+        split = table.get("card_number")
+        if isinstance(split, list):
+            if len(split) < 2 or not all(isinstance(part, str) and part.strip() for part in split):
+                self.problem('selectors.card_number must be one selector, or a list of at least two (one per box '
+                             'of digits), e.g. card_number = ["#cn1", "#cn2", "#cn3", "#cn4"]')
+            else:
+                parts = tuple(part.strip() for part in split)
+                chosen["card_number"] = parts[0]
         for key in names:
+            if key == "card_number" and isinstance(split, list):
+                continue
             value = self.text(table, key, f"selectors.{key}")
             if value is not None:
                 chosen[key] = value
-        return Selectors(**chosen)
+        return Selectors(**chosen), parts
 
     def success(self, data: Mapping[str, Any]) -> SuccessCriteria:
         hint = "so the harness can tell that the purchase went through"

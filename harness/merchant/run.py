@@ -5,28 +5,35 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
-import secrets
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from harness.core.cards import PROVOKING_CARD_NUMBERS, CardInput
+from harness.core.cards import CardInput
 from harness.core.origin_routing import OriginRouting
 from harness.core.origins import origin_of
 from harness.core.submission_probe import SentRequest, SubmissionProbe
 from harness.merchant.page_observer import PageObserver
 from harness.merchant.profile import CHECKOUT_PLACEHOLDER, MERCHANT_PLACEHOLDER, MerchantProfile
+from harness.merchant.run_ids import random_id
 from harness.targets.reference_merchant import ReferenceMerchant
 from harness.targets.runtime import MerchantGateway
 from harness.targets.sandbox_control import Account, SandboxControl
 from harness.targets.settings import REAL_GATEWAY_BASE
-from pages.card_inputs import MerchantCardInputs, MissingCardInput
+from pages.card_inputs import MerchantCardInputs, MissingCardInput, UnusableCardInput
 from pages.gateway_card_form import GatewayCardForm
 
 GATEWAY_ORIGIN = origin_of(REAL_GATEWAY_BASE)
 SETTLE_MS = 200  # after the purchase settles: let a misbehaving page send what it was going to send
+POLL_MS = 50
+QUIET_S = 0.8  # no request, console line or error for this long after the gateway answered: settled
+UNANSWERED_S = 2.0  # the click asked nothing of the gateway for this long: the purchase never started
+LOAD_MS = 5_000
+CLICKABLE_MS = 3_000
 
 
 class MerchantPageError(RuntimeError):
@@ -53,6 +60,7 @@ class MerchantRun:
     token_calls_before: int = 0
     answered: str = ""
     security_code_asked: bool = False
+    problem: str = ""  # one sentence when the page could not be driven as the profile says
 
     def __post_init__(self) -> None:
         self.page.on("dialog", self._on_dialog)
@@ -71,9 +79,9 @@ class MerchantRun:
         if CHECKOUT_PLACEHOLDER not in self.url:
             return
         assert self.control is not None, "the reference merchant's profiles need the sandbox"
-        account = Account(self.profile.aid, f"qa-{secrets.token_hex(6)}@sandbox.example", secrets.token_hex(12))
+        account = Account(self.profile.aid, f"qa-{random_id(12)}@sandbox.example", random_id(24))
         self.control.update_user(account)
-        billing = self.control.create_billing(account, "QA" + secrets.token_hex(8).upper())
+        billing = self.control.create_billing(account, "QA" + random_id(16).upper())
         checkout = merchant.create_checkout(account.credentials, billing.billing_code, billing.number)
         self.url = self.url.replace(CHECKOUT_PLACEHOLDER, checkout.id)
 
@@ -108,16 +116,39 @@ class MerchantRun:
         """Enter the card where the mode says and press the purchase button."""
         s = self.profile.selectors
         if self.profile.mode == "custom":
+            inputs = MerchantCardInputs(self.page, s, self.profile.card_number_parts)
             try:
-                self.security_code_asked = MerchantCardInputs(self.page, s).enter(card)
-            except MissingCardInput as exc:
-                raise MerchantPageError(f"{exc}: fix the profile's [selectors] so the harness can type the "
+                self.security_code_asked = inputs.enter(card)
+            except (MissingCardInput, UnusableCardInput) as exc:
+                raise MerchantPageError(f"{exc}: fix the profile's [selectors] so the harness can enter the "
                                         "test card.") from None
-            self.page.click(s.purchase)
+            self.press_purchase()
             return
         form = self._open_card_form()
         form.enter_card(card)
         form.submit()
+
+    def press_purchase(self) -> None:
+        """Click the purchase button, waiting a short while for it to become clickable."""
+        selector = self.profile.selectors.purchase
+        try:
+            self.page.click(selector, timeout=CLICKABLE_MS)
+        except PlaywrightTimeout:
+            raise MerchantPageError(f"the purchase button {selector!r} never became clickable within "
+                                    f"{CLICKABLE_MS / 1000:g} s: check the profile's selectors.purchase, or what "
+                                    "the page waits for before enabling it.") from None
+
+    def try_provoke(self, code: str) -> None:
+        """provoke(code), keeping a page that could not be driven as one sentence in problem instead of raising."""
+        try:
+            self.provoke(code)
+        except MerchantPageError as exc:
+            self.problem = str(exc)
+        except PlaywrightError as exc:
+            action = str(exc).strip().split(":", 1)[0]
+            self.problem = (f"the page could not be driven into {code} as its profile says "
+                            f"({action if ' ' not in action else type(exc).__name__} failed): check the profile's "
+                            "url, pre_steps and selectors against the page.")
 
     def provoke(self, code: str) -> None:
         """Drive a purchase to which the gateway answers code: a documented rule-breaking card, the page's origin
@@ -133,7 +164,7 @@ class MerchantRun:
         if code == "Cancel":
             self.cancel_popup()
         else:
-            self.pay(self.card(number=PROVOKING_CARD_NUMBERS.get(code, self.profile.cards.number)))
+            self.pay(self.card(number=provoking_number(code, self.profile.cards.number)))
         self.wait_until_settled()
         self.answered = code
 
@@ -143,33 +174,56 @@ class MerchantRun:
     def _open_card_form(self) -> GatewayCardForm:
         """Press purchase and wait for the gateway's card form in the profile's card frame."""
         s = self.profile.selectors
-        self.page.click(s.purchase)
+        self.press_purchase()
         try:
             return GatewayCardForm(self.page.frame_locator(s.card_frame)).wait_until_shown()
         except PlaywrightTimeout as exc:
             raise MerchantPageError(f"the gateway's card form did not appear in {s.card_frame!r} after "
                                     f"clicking {s.purchase!r}: check the profile's selectors.") from exc
 
-    def wait_until_settled(self, timeout_ms: float = 10_000) -> None:
-        """Until the page shows success or failure as the profile describes, or a submission left."""
-        deadline_ms = timeout_ms
-        step = 100
-        while deadline_ms > 0:
-            if self.submissions() or self.shows_failure() or self.shows_success():
+    def wait_until_settled(self, timeout_ms: float = 10_000) -> str:
+        """Until the purchase settles, without fixed waits; returns what settled it: the page threw, showed a
+        failure or success, a submission left, or all went quiet after the gateway answered (or after the
+        click, when the gateway was never asked)."""
+        observer = self.observer
+        started = time.monotonic()
+        deadline = started + timeout_ms / 1000
+        settled = "timeout"
+        while time.monotonic() < deadline:
+            now = time.monotonic()
+            quiet = now - observer.last_activity
+            if observer.page_errors:
+                settled = "page error"
+            elif self.submissions() or self.token_submissions():
+                settled = "submission"
+            elif self.shows_failure():
+                settled = "failure shown"
+            elif self.shows_success():
+                settled = "success shown"
+            elif observer.last_gateway_answer and now - observer.last_gateway_answer > QUIET_S and quiet > QUIET_S:
+                settled = "quiet after the gateway answered"
+            elif not observer.gateway_requests and now - started > UNANSWERED_S and quiet > QUIET_S:
+                settled = "the gateway was never asked"
+            if settled != "timeout":
                 break
-            self.page.wait_for_timeout(step)
-            deadline_ms -= step
+            self.page.wait_for_timeout(POLL_MS)
         try:
-            self.page.wait_for_load_state("load", timeout=5_000)
+            self.page.wait_for_load_state("load", timeout=LOAD_MS)
         except PlaywrightTimeout:
             pass
         self.page.wait_for_timeout(SETTLE_MS)
+        return settled
 
     def submissions(self) -> list[SentRequest]:
         """Requests that carried the checkout form away: to the form's action, after a submit was seen."""
         actions = {(snap.get("action") or "").split("?")[0] for snap in self.page_snapshots()}
         actions.discard("")
         return [r for r in self.probe.requests if r.is_navigation and r.url.split("?")[0] in actions]
+
+    def token_submissions(self) -> list[dict]:
+        """Script calls (fetch, XHR, $.ajax, sendBeacon) that carried a token of this run to the merchant."""
+        tokens = [*self.observer.tokens(), *self.probe.issued_tokens(self.gateway_origin)]
+        return self.probe.calls_carrying(tokens, self.gateway_origin)
 
     def page_snapshots(self) -> list[dict]:
         """The merchant page's form submissions (not the gateway's card form in its frame)."""
@@ -213,14 +267,25 @@ def start_run(profile: MerchantProfile, new_context: Callable[[Sequence[OriginRo
     if gateway.reference_base:
         profile = profile.expand(gateway.reference_base)
     context = new_context([OriginRouting(REAL_GATEWAY_BASE, gateway.sandbox_url)] if gateway.sandbox_url else [])
-    probe = SubmissionProbe(profile.selectors.card_inputs()).install(context)
-    observer = PageObserver().install(context)
+    probe = SubmissionProbe(profile.card_input_selectors()).install(context)
+    observer = PageObserver(gateway_origin=GATEWAY_ORIGIN).install(context)
     run = MerchantRun(profile, context, context.new_page(), probe, observer, GATEWAY_ORIGIN, gateway.control)
     run.register_with_sandbox()
     if gateway.reference_merchant:
         run.prepare_reference_checkout(gateway.reference_merchant)
     run.token_calls_before = len(run.control.token_calls(profile.aid)) if run.control else 0
     yield run
+
+
+def provoking_number(code: str, card: str) -> str:
+    """The profile's own card broken the way the gateway answers code: one digit short (ER055, not 16 digits) or
+    a wrong check digit (ER014); of the profile's brand, so a page that refuses other brands still asks the
+    gateway."""
+    if code == "ER055":
+        return card[:-1]
+    if code == "ER014":
+        return card[:-1] + str((int(card[-1]) + 1) % 10)
+    return card
 
 
 def needs_reference_merchant(profile: MerchantProfile) -> bool:

@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(results, ignore_errors=True)
     verdict_file = reports / "merchant-verdict.json"
     verdict_file.unlink(missing_ok=True)
+    # loadgroup keeps each profile's scenarios on one worker, so they judge its one recorded purchase.
     command = [sys.executable, "-m", "pytest", "steps", "-p", "no:cacheprovider", "-q", "-n", str(args.workers),
+               "--dist", "loadgroup",
                "--gateway", args.gateway, "--reports-dir", str(reports), "--alluredir", str(results),
                *(f"--merchant-profile={Path(p).resolve()}" for p in args.profiles), *pytest_args]
     run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)

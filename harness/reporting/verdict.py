@@ -18,6 +18,13 @@ from harness.reporting.evidence import attach_json
 
 USER_PROPERTY = "rp_merchant_check"
 PROFILE_PROPERTY = "rp_merchant_profile"
+# Exceptions whose message the harness wrote as one sentence for the reader; any other is summarised.
+OWN_SENTENCES = ("MerchantPageError", "NotProvokable", "CheckInconclusive", "ProfileError")
+
+
+class CheckInconclusive(Exception):
+    """A check that could not judge the page (status error): the scenario is broken, not failed, and nobody is
+    blamed; the message is the check's one sentence."""
 
 
 def record_check(request: pytest.FixtureRequest, result: CheckResult, secrets: Sequence[str] = ()) -> None:
@@ -27,6 +34,8 @@ def record_check(request: pytest.FixtureRequest, result: CheckResult, secrets: S
     allure.dynamic.label("check", result.check)
     allure.dynamic.label("responsible", result.responsible)
     attach_json(f"verdict: {result.check} — {result.status}", result.as_dict(), secrets)
+    if result.status == "error":
+        raise CheckInconclusive(" ".join(result.messages))
     assert result.status != "fail", f"[{result.responsible}] " + " ".join(result.messages)
 
 
@@ -60,20 +69,23 @@ class VerdictCollector:
         if not results:
             check = check_of(report.keywords) or "unknown"
             message = redact_text(_reason(report))
-            status = "skipped" if report.skipped else "fail"
+            status = "skipped" if report.skipped else "error"
             results = [{"check": check, "title": TITLES.get(check, check), "status": status,
-                        "responsible": "merchant page", "messages": [message], "evidence": []}]
+                        "responsible": "not determined", "messages": [message], "evidence": []}]
         for result in results:
             result["scenario"] = report.nodeid
             if report.failed and result["status"] in ("pass", "finding"):
-                result["status"] = "fail"  # the scenario failed for a reason the check did not record
+                result["status"] = "error"  # the scenario broke after its check recorded: not the page's fault
             entry["checks"].append(result)
 
     def write(self, folder: Path, gateway: str) -> Path | None:
         if not self.profiles:
             return None
         for entry in self.profiles.values():
-            entry["verdict"] = "fail" if any(c["status"] == "fail" for c in entry["checks"]) else "pass"
+            entry["verdict"] = profile_verdict([c["status"] for c in entry["checks"]])
+            # Why the profile is inconclusive, each reason once however many checks it stopped.
+            entry["inconclusive"] = list(dict.fromkeys(m for c in entry["checks"] if c["status"] == "error"
+                                                       for m in c["messages"]))
         verdict = {"generated": datetime.now(UTC).isoformat(timespec="seconds"), "gateway": gateway,
                    "profiles": list(self.profiles.values())}
         folder.mkdir(parents=True, exist_ok=True)
@@ -82,12 +94,27 @@ class VerdictCollector:
         return path
 
 
+def profile_verdict(statuses: Sequence[str]) -> str:
+    """fail when a check failed; inconclusive when one could not judge, or none judged at all (all skipped);
+    pass otherwise."""
+    if "fail" in statuses:
+        return "fail"
+    if "error" in statuses or not any(status in ("pass", "finding") for status in statuses):
+        return "inconclusive"
+    return "pass"
+
+
 def _reason(report: pytest.TestReport) -> str:
-    """The one line that says why a scenario without a recorded check failed or was skipped."""
+    """The one sentence that says why a scenario without a recorded check broke or was skipped: the harness's
+    own sentence when it wrote one, never a raw exception text."""
     if isinstance(report.longrepr, tuple):  # a skip: (path, line, "Skipped: reason")
         return str(report.longrepr[2]).removeprefix("Skipped: ")
     crash = getattr(report.longrepr, "reprcrash", None)
-    if crash is not None and crash.message:
-        return crash.message.splitlines()[0]
-    text = str(report.longrepr or report.outcome).strip()
-    return text.splitlines()[-1] if text else report.outcome
+    message = crash.message if crash is not None and crash.message else str(report.longrepr or "")
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    kind, _, text = first.partition(": ")
+    if kind.rsplit(".", 1)[-1] in OWN_SENTENCES and text:
+        return text
+    shown = kind.rsplit(".", 1)[-1] if text and " " not in kind else "an unexpected error"
+    return (f"the check could not judge the page: the scenario stopped with {shown} before it reached its check; "
+            "see the scenario's screenshot and trace in the report.")

@@ -345,3 +345,61 @@ def test_long_adversarial_text_is_scanned_in_linear_time(text: str) -> None:
     started = time.perf_counter()
     scan_request("https://m.example/t", "POST", {"X-Long": text}, text, cards=CARDS, security_codes=CODES)
     assert time.perf_counter() - started < 3, "a pattern backtracks: scanning must stay linear"
+
+
+def _random_ids(rng: random.Random) -> list[str]:
+    """Ids a page or the harness puts in URLs and bodies: hex ids, UUIDs, millisecond timestamps, digests."""
+    import hashlib
+    import uuid
+
+    ids: list[str] = []
+    for _ in range(4000):
+        ids.append(f"{rng.getrandbits(64):016x}")  # secrets.token_hex(8), the reference merchant's old id
+        ids.append(f"{rng.getrandbits(128):032x}")
+        ids.append(str(uuid.UUID(int=rng.getrandbits(128), version=4)))
+        ids.append(str(1_600_000_000_000 + rng.randrange(10**11)))
+        ids.append(hashlib.sha256(rng.randbytes(16)).hexdigest())
+    return ids
+
+
+def test_false_alarms_on_random_ids_and_catches_of_the_typed_card_are_measured() -> None:
+    rng = random.Random(20261129)
+    ids = _random_ids(rng)
+    alarms = [text for text in ids if scan_text(f"GET /checkout/{text}/pay?id={text}", "URL")]
+    # Before digit runs glued into hex ids were ignored, about 1 in 2000 random 16-hex ids raised an alarm.
+    assert alarms == [], f"{len(alarms)} of {len(ids)} random ids taken for card data, e.g. {alarms[:3]}"
+
+    card = "5555555555554444"
+    hexed = f"{rng.getrandbits(32):08x}"
+    copies = {
+        "plain": card, "spaced": "5555 5555 5555 4444", "hyphens": "5555-5555-5555-4444",
+        "percent-encoded": quote(" ".join([card[:4], card[4:8], card[8:12], card[12:]])),
+        "digits percent-escaped": "".join(f"%3{d}" for d in card),
+        "unicode-escaped": "".join(f"\\u003{d}" for d in card),
+        "in JSON": json.dumps({"cn": card}), "in a form body": quote_plus(f"card number={card}"),
+        "base64": base64.b64encode(f"cn={card}".encode()).decode(),
+        "glued into a hex id": f"{hexed}{card}{hexed}", "glued after letters": f"order{card}",
+        "in a URL": f"/pay?ref={hexed}&c={card}",
+    }
+    caught = {how for how, text in copies.items()
+              if any(f.kind == TEST_CARD_NUMBER for f in scan_text(text, "body", cards=(card,)))}
+    assert caught == set(copies), f"the typed card was missed when {sorted(set(copies) - caught)}"
+    # A card the harness did not type is still found standing alone, however separated or encoded.
+    untyped = {"plain": card, "spaced": "5555 5555 5555 4444", "percent-encoded": quote(f"cn={card}"),
+               "after a label": f"cardNumber:{card}", "in JSON": json.dumps({"pan": card})}
+    found = {how for how, text in untyped.items() if any(f.kind == CARD_NUMBER for f in scan_text(text, "body"))}
+    assert found == set(untyped), f"an untyped card was missed when {sorted(set(untyped) - found)}"
+
+
+def test_ids_the_merchant_engine_generates_hold_no_card_sized_digit_run() -> None:
+    from harness.merchant.run_ids import random_id
+
+    assert all(not re.search(r"\d{13}", random_id(24)) and len(random_id(24)) == 24 for _ in range(2000))
+
+
+def test_the_reference_merchants_checkout_ids_hold_no_card_sized_digit_run() -> None:
+    from sandbox.merchant import new_checkout_id
+
+    ids = [new_checkout_id() for _ in range(5000)]
+    assert all(len(i) == 16 and not re.search(r"\d{13}", i) and not scan_text(f"/checkout/{i}/custom", "URL")
+               for i in ids)

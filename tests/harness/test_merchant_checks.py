@@ -29,7 +29,9 @@ def test_inputs_cleared_names_the_input_that_still_held_data() -> None:
     assert checks.inputs_cleared([clean]).status == "pass"
     result = checks.inputs_cleared([clean, dirty])
     assert result.status == "fail" and "#cn" in result.messages[0] and CARD not in result.messages[0]
-    assert checks.inputs_cleared([]).status == "fail"
+    unseen = checks.inputs_cleared([], inconclusive="the purchase never submitted.", evidence=["page error: x"])
+    assert unseen.status == "error" and unseen.responsible != "merchant page"
+    assert unseen.messages == ["the purchase never submitted."] and unseen.evidence == ["page error: x"]
 
 
 def test_card_data_to_the_gateway_is_fine_anywhere_else_it_is_exposed() -> None:
@@ -74,7 +76,20 @@ def test_inventory_and_headers_are_skipped_without_a_baseline(tmp_path: Path) ->
 def test_tokencreate_parameters_reports_a_missing_md() -> None:
     params = {name: {"present": True, "valid": True} for name in ("aid", "cn", "ed", "fn", "ln")}
     missing_md = checks.tokencreate_parameters([{"mode": "custom", "params": params}], "custom", False)
-    assert missing_md.status == "fail" and "md" in missing_md.messages[0]
+    assert missing_md.status == "finding" and "md" in missing_md.messages[0] and "必須" in missing_md.messages[0]
+    missing_ln = {**params, "md": {"present": True, "valid": True}, "ln": {"present": False}}
+    assert checks.tokencreate_parameters([{"mode": "custom", "params": missing_ln}], "custom", False).status == "fail"
     complete = {**params, "md": {"present": True, "valid": True}}
     assert checks.tokencreate_parameters([{"mode": "custom", "params": complete}], "custom", False).status == "pass"
     assert checks.tokencreate_parameters([], "custom", False).status == "fail"
+    never = checks.tokencreate_parameters([], "custom", False, inconclusive="the page threw before the purchase.")
+    assert never.status == "error"
+
+
+def test_an_approved_script_no_longer_on_the_page_is_a_note_not_a_crash(tmp_path: Path) -> None:
+    inventory = tmp_path / "p.scripts.toml"
+    inventory.write_text('[[script]]\norigin = "http://shop"\nurl = "http://shop/gone.js"\nsha256 = "' + "1" * 64
+                         + '"\njustification = "the old widget"\n', encoding="utf-8")
+    result = checks.script_inventory_check([], inventory, tmp_path / "p.toml")
+    assert result.status == "finding"
+    assert "http://shop/gone.js" in result.messages[0]

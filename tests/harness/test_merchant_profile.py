@@ -425,3 +425,31 @@ def test_inventory_files_need_not_exist_when_the_caller_is_about_to_write_them(t
 def test_the_auto_expiry_is_a_year_ahead_of_today(tmp_path: Path) -> None:
     profile = load_profile(write(tmp_path, MINIMAL + '[cards]\nexpiry = "auto"\n'), today=dt.date(2029, 1, 5))
     assert profile.cards.expiry == "3001"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "profile.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_card_number_split_over_boxes_is_one_selector_per_box(tmp_path: Path) -> None:
+    path = _write(tmp_path, MINIMAL + '[selectors]\ncard_number = ["#cn1", "#cn2", "#cn3", "#cn4"]\n')
+    profile = load_profile(path, TODAY)
+    assert profile.card_number_parts == ("#cn1", "#cn2", "#cn3", "#cn4")
+    assert profile.selectors.card_number == "#cn1"
+    assert {"#cn2", "#cn3", "#cn4"} <= set(profile.card_input_selectors())
+    with pytest.raises(ProfileError, match="selectors.card_number must be one selector, or a list"):
+        load_profile(_write(tmp_path, MINIMAL + '[selectors]\ncard_number = ["#cn1"]\n'), TODAY)
+
+
+def test_the_readme_profiles_load_as_written(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Verifying a merchant's own checkout page"):readme.index("## Reading the report")]
+    blocks = re.findall(r"```toml\n(.*?)```", section, re.DOTALL)
+    names = []
+    for number, block in enumerate(blocks):
+        path = tmp_path / f"readme-{number}.toml"
+        path.write_text(block, encoding="utf-8")
+        names.append(load_profile(path, TODAY, inventory_must_exist=False).name)
+    assert "Checkout with select boxes" in names and "Checkout by fetch" in names

@@ -35,14 +35,48 @@ def test_a_failed_check_makes_the_profile_fail(tmp_path: Path) -> None:
     assert profile["checks"][1]["responsible"] == "merchant page"
 
 
-def test_a_scenario_that_broke_before_its_check_still_appears(tmp_path: Path) -> None:
+def test_a_scenario_that_broke_before_its_check_is_inconclusive_without_raw_exception_text(tmp_path: Path) -> None:
     collector = VerdictCollector()
-    collector.pytest_runtest_logreport(report("failed", keywords=("tokenizer_origin",), longrepr="E boom\nTimeout"))
+    raw = "playwright._impl._errors.Error: Page.fill: Error: Element is not an <input>, <textarea> or <select>"
+    crash = SimpleNamespace(reprcrash=SimpleNamespace(message=raw))
+    collector.pytest_runtest_logreport(report("failed", keywords=("tokenizer_origin",), longrepr=crash))
     collector.pytest_runtest_logreport(report("skipped", keywords=("errors_handled",),
                                               longrepr=("f.py", 1, "Skipped: Cancel exists only in popup mode.")))
-    checks = json.loads(collector.write(tmp_path, "sandbox").read_text())["profiles"][0]["checks"]
-    assert checks[0]["check"] == "tokenizer-origin" and checks[0]["status"] == "fail"
+    profile = json.loads(collector.write(tmp_path, "sandbox").read_text())["profiles"][0]
+    checks = profile["checks"]
+    assert checks[0]["check"] == "tokenizer-origin" and checks[0]["status"] == "error"
+    assert "Page.fill" not in checks[0]["messages"][0] and "Error" in checks[0]["messages"][0]
+    assert checks[0]["responsible"] != "merchant page"
     assert checks[1] == {**checks[1], "status": "skipped", "messages": ["Cancel exists only in popup mode."]}
+    assert profile["verdict"] == "inconclusive"
+
+
+def test_the_harness_own_sentence_is_kept(tmp_path: Path) -> None:
+    collector = VerdictCollector()
+    own = "harness.merchant.run.MerchantPageError: the page has no card input '#cn': fix the profile's [selectors]."
+    collector.pytest_runtest_logreport(report("failed", keywords=("inputs_cleared",),
+                                              longrepr=SimpleNamespace(reprcrash=SimpleNamespace(message=own))))
+    checks = json.loads(collector.write(tmp_path, "sandbox").read_text())["profiles"][0]["checks"]
+    assert checks[0]["messages"] == ["the page has no card input '#cn': fix the profile's [selectors]."]
+
+
+def test_a_profile_whose_checks_were_all_skipped_is_inconclusive(tmp_path: Path) -> None:
+    collector = VerdictCollector()
+    for check in ("tokencreate_parameters", "errors_handled"):
+        collector.pytest_runtest_logreport(report("skipped", keywords=(check,), longrepr=("f.py", 1, "Skipped: x")))
+    assert json.loads(collector.write(tmp_path, "sandbox").read_text())["profiles"][0]["verdict"] == "inconclusive"
+
+
+def test_an_inconclusive_check_makes_the_profile_inconclusive_not_pass(tmp_path: Path) -> None:
+    collector = VerdictCollector()
+    collector.pytest_runtest_logreport(report("passed", CheckResult("tokenizer-origin")))
+    unknown = CheckResult("inputs-cleared")
+    unknown.error("the purchase never submitted: the page threw before calling the tokenizer.")
+    collector.pytest_runtest_logreport(report("failed", unknown))
+    profile = json.loads(collector.write(tmp_path, "sandbox").read_text())["profiles"][0]
+    assert profile["verdict"] == "inconclusive"
+    assert [c["status"] for c in profile["checks"]] == ["pass", "error"]
+    assert profile["inconclusive"] == ["the purchase never submitted: the page threw before calling the tokenizer."]
 
 
 def test_no_merchant_scenario_writes_no_verdict(tmp_path: Path) -> None:

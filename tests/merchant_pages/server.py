@@ -24,6 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import sandbox
 from sandbox.server import listen, url_of
+from tests.merchant_pages.real_shapes import PREFIX as REAL_PREFIX
+from tests.merchant_pages.real_shapes import SHAPES
 
 GATEWAY = "https://credit.j-payment.co.jp"
 GATEWAY_JQUERY = f"{GATEWAY}/gateway/js/jquery.js"
@@ -308,6 +310,11 @@ VARIANTS: dict[str, Variant] = {
             dropped_headers=("content-security-policy",),
         ),
         replace(
+            _COMPLIANT_CUSTOM, name="ln-missing",
+            defect="calls TokenCreate without ln",
+            script_edits=(('                    ln: $("#ln").val(),\n', ""),),
+        ),
+        replace(
             _COMPLIANT_CUSTOM, name="md-missing",
             defect="calls TokenCreate without md",
             script_edits=(('                    ln: $("#ln").val(),\n                    md: "10"\n',
@@ -434,6 +441,31 @@ def build_app(received: Received | None = None) -> ASGIApp:
             return Response(text, media_type="text/javascript; charset=utf-8")
         return serve
 
+    async def shape_page(request: Request) -> Response:
+        shape = SHAPES.get(request.path_params["shape"])
+        if shape is None:
+            return HTMLResponse("<p>no such page</p>", status_code=404)
+        return HTMLResponse(shape.html())
+
+    async def shape_purchase(request: Request) -> Response:
+        """A form post (or, at /api/purchase, a JSON fetch) of a real-shaped page; a token under any name."""
+        shape = SHAPES.get(request.path_params["shape"])
+        if shape is None:
+            return HTMLResponse("<p>no such page</p>", status_code=404)
+        body = (await request.body()).decode("utf-8", errors="replace")
+        api = request.url.path.endswith("/api/purchase")
+        if body.lstrip().startswith("{"):  # fetch with a JSON body
+            fields = {k: str(v) for k, v in json.loads(body).items()}
+        else:  # a form post, $.ajax's form-encoded data, or a navigation's query
+            fields = dict(parse_qsl(body or request.url.query, keep_blank_values=True))
+        received.add("purchases", {"variant": shape.name, "fields": fields,
+                                   "referer": request.headers.get("referer", "")})
+        token = next((v for k, v in fields.items() if k.lower() in ("tkn", "token") and v.strip()), "")
+        if api:
+            return JSONResponse({"result": "Received" if token else "NoToken"})
+        result = '<p id="result-code">Received</p>' if token else '<p id="purchase-refused">NoToken</p>'
+        return HTMLResponse(RESULT_PAGE % {"result": result})
+
     async def show_received(request: Request) -> Response:
         return JSONResponse(received.snapshot())
 
@@ -444,6 +476,9 @@ def build_app(received: Received | None = None) -> ASGIApp:
         Route("/beacon", recorder("beacon"), methods=["POST"]),
         Route(FOREIGN_CPTOKEN_PATH, static(FOREIGN_CPTOKEN_PATH, foreign)),
         Route(WIDGET_PATH, static(WIDGET_PATH, WIDGET_SCRIPT)),
+        Route(f"{REAL_PREFIX}/{{shape}}/", shape_page),
+        Route(f"{REAL_PREFIX}/{{shape}}/purchase", shape_purchase, methods=["GET", "POST"]),
+        Route(f"{REAL_PREFIX}/{{shape}}/api/purchase", shape_purchase, methods=["POST"]),
         Route("/{variant}/", page),
         Route("/{variant}/purchase", purchase, methods=["POST"]),
     ])
