@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from harness.core.browser import choose_browser
+from harness.feature_language import LANGUAGES, chosen_language, in_other_languages
 from harness.merchant.checks import TITLES
 from harness.merchant.profile import ProfileError, load_profile
 from harness.merchant.worker_groups import keep_profiles_together
@@ -57,6 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "features run. Without it they verify the reference merchant's example profiles.")
     group.addoption("--gateway", default="sandbox", choices=("sandbox", "live"),
                     help="answer the real gateway host from the embedded sandbox (default) or leave it live.")
+    group.addoption("--lang", default=None, choices=LANGUAGES,
+                    help="language of the merchant features: en (default) or ja (features/ja/); or RP_LANG.")
     group.addoption("--reports-dir", default="reports", help="where coverage and verdict files go (default: reports).")
 
 
@@ -75,6 +78,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--browser-path {browser_path} is not an executable file; "
                                 "give the path of a Chromium binary.")
     if not hasattr(config, "workerinput"):  # once per run, before any worker starts
+        chosen_language(config)
         try:
             preflight.check_reports_dir(Path(config.getoption("--reports-dir")))
             preflight.check_browser_path(browser_path)
@@ -166,6 +170,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    other_language = in_other_languages(items, chosen_language(config))
+    if other_language:
+        config.hook.pytest_deselected(items=other_language)
+        items[:] = [item for item in items if item not in other_language]
     if config.getoption("--merchant-profile"):  # a merchant's run: only the merchant features
         kept = [item for item in items if item.get_closest_marker("merchant")]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])

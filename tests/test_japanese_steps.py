@@ -46,3 +46,22 @@ def test_a_japanese_sentence_reaches_its_step_with_its_arguments() -> None:
     matches = [c for c in registered if c.type == "when" and c.parser.is_matching(sentence)]
     assert [c.step_func.__name__ for c in matches] == ["enter_card_with"]
     assert matches[0].parser.parse_arguments(sentence) == {"field": "カード番号", "value": "444433332222000"}
+
+
+def collected(*args: str) -> list[str]:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-m", "pytest", "steps/test_merchant_page.py", "--co", "-q",
+                           "-p", "no:cacheprovider", *args], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return [line for line in done.stdout.splitlines() if "::" in line]
+
+
+def test_lang_ja_runs_the_japanese_merchant_feature_instead_of_the_english_one() -> None:
+    english, japanese = collected(), collected("--lang", "ja")
+    assert english and len(english) == len(japanese)
+    assert not any(JAPANESE.search(name) for name in english)
+    assert all(JAPANESE.search(name.split("::")[1].split("[")[0]) for name in japanese)
