@@ -11,12 +11,13 @@ from harness.core.selectors import Selectors
 
 # How long a card input may take to appear before the harness says the profile's selector is wrong.
 APPEAR_MS = 3_000
-# The tag and maxlength of the first element a selector names, or null (an invalid selector names nothing).
-_SHAPE = """(selector) => {
+# The tag and maxlength of the first element each selector names, or null (an invalid selector names nothing):
+# one round trip for every card input of the page.
+_SHAPES = """(selectors) => selectors.map((selector) => {
   let e = null;
   try { e = document.querySelector(selector); } catch (error) { return null; }
   return e ? [e.tagName.toLowerCase(), e.maxLength > 0 ? e.maxLength : 0] : null;
-}"""
+})"""
 
 
 class MissingCardInput(LookupError):
@@ -44,10 +45,13 @@ class MerchantCardInputs:
         self.page = page
         self.selectors = selectors
         self.number_parts = tuple(number_parts)
+        self._shapes: dict[str, list | None] = {}
 
     def enter(self, card: CardInput) -> bool:
         """Enter the card; returns whether the page asked for the security code."""
         s = self.selectors
+        wanted = [*self.number_parts, *s.card_inputs()]
+        self._shapes = dict(zip(wanted, self.page.evaluate(_SHAPES, wanted), strict=True))
         if len(self.number_parts) > 1:
             self._enter_groups(card.number)
         else:
@@ -58,7 +62,7 @@ class MerchantCardInputs:
         self._enter(s.expiry_month, month, choices=(month, str(int(month))) if month.isdigit() else ())
         self._enter(s.first_name, card.first_name)
         self._enter(s.last_name, card.last_name)
-        asked = bool(self.page.locator(s.security_code).count())
+        asked = self._shapes.get(s.security_code) is not None or bool(self.page.locator(s.security_code).count())
         if asked:
             self._enter(s.security_code, card.security_code)
         return asked
@@ -76,14 +80,14 @@ class MerchantCardInputs:
     def _find(self, selector: str) -> tuple[Locator, str, int]:
         """The first element the selector names, its tag and its maxlength (0 when none): one round trip when the
         element is there, a short wait for it when it is not yet."""
-        shape = self.page.evaluate(_SHAPE, selector)
+        shape = self._shapes.pop(selector, None) or self.page.evaluate(_SHAPES, [selector])[0]
         if shape is None:
             try:
                 self.page.locator(selector).first.wait_for(state="attached", timeout=APPEAR_MS)
             except Exception:
                 raise MissingCardInput(selector) from None
             # Not a CSS selector (a Playwright one, "text=…"): ask the element itself.
-            shape = self.page.evaluate(_SHAPE, selector) or self.page.locator(selector).first.evaluate(
+            shape = self.page.evaluate(_SHAPES, [selector])[0] or self.page.locator(selector).first.evaluate(
                 "e => [e.tagName.toLowerCase(), e.maxLength > 0 ? e.maxLength : 0]")
         return self.page.locator(selector).first, str(shape[0]), int(shape[1])
 
