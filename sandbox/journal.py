@@ -8,15 +8,18 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from card_redaction import redact_json, redact_text
 from sandbox.clock import iso
 from sandbox.context import SandboxContext
 from sandbox.faults import DroppedConnection
-from sandbox.redaction import redact
 from sandbox.request_body import NOT_JSON, parse_json, plain_json
 
 # Longer bodies are kept only up to here, always redacted before they are cut.
 MAX_KEPT_CHARACTERS = 20_000
 CUT = "…(cut)"
+# The journal masks more than reports do: every 13–19 digit run and base64 hiding a card, 64 levels deep at most.
+JOURNAL_REDACTION: dict[str, Any] = {"any_digit_run": True, "base64": True}
+MAX_DEPTH = 64
 
 
 def record(
@@ -50,12 +53,12 @@ def kept(raw: bytes) -> Any:
     """What the journal keeps of a body: its JSON (or text), redacted, then cut at MAX_KEPT_CHARACTERS."""
     if len(raw) > 4 * MAX_KEPT_CHARACTERS:
         # Only the start is kept: redact a window well past the cut, so nothing is cut before redaction.
-        text = redact(raw[: 4 * MAX_KEPT_CHARACTERS].decode("utf-8", errors="replace"))
+        text = redact_text(raw[: 4 * MAX_KEPT_CHARACTERS].decode("utf-8", errors="replace"), **JOURNAL_REDACTION)
         return text[:MAX_KEPT_CHARACTERS] + CUT
     value = parse_json(raw)
     if value is not NOT_JSON:
-        redacted = redact(plain_json(value))
+        redacted = redact_json(plain_json(value), max_depth=MAX_DEPTH, **JOURNAL_REDACTION)
         text = json.dumps(redacted, ensure_ascii=False)
         return redacted if len(text) <= MAX_KEPT_CHARACTERS else text[:MAX_KEPT_CHARACTERS] + CUT
-    text = redact(raw.decode("utf-8", errors="replace"))
+    text = redact_text(raw.decode("utf-8", errors="replace"), **JOURNAL_REDACTION)
     return text if len(text) <= MAX_KEPT_CHARACTERS else text[:MAX_KEPT_CHARACTERS] + CUT

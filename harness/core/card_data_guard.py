@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
 
-from harness.core.redaction import (
+from card_redaction import (
     CARD_SEPARATOR,
     PAN_MAX_DIGITS,
     PAN_MIN_DIGITS,

@@ -12,7 +12,7 @@ import allure
 import pytest
 
 import catalogue
-from harness.core.redaction import redact_json
+from card_redaction import redact_json
 
 USER_PROPERTY = "rp_outcome"
 

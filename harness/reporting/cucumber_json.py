@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from pytest_bdd.reporting import ReportContext, test_report_context_registry
 
-from harness.core.redaction import redact_text
+from card_redaction import redact_text
 
 SCENARIO_ATTRIBUTE = "rp_bdd_report_context"
 UNMASKED_JSON_KEYS = ("id",)

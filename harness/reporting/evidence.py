@@ -14,7 +14,7 @@ import allure
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from harness.core.redaction import redact_json, redact_text
+from card_redaction import redact_json, redact_text
 from harness.core.selectors import Selectors
 from harness.targets.billing_api import ApiExchange
 

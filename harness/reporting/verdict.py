@@ -12,7 +12,7 @@ from typing import Any
 import allure
 import pytest
 
-from harness.core.redaction import redact_json, redact_text
+from card_redaction import redact_json, redact_text
 from harness.merchant.checks import TITLES, CheckResult
 from harness.reporting.evidence import attach_json
 

@@ -24,7 +24,7 @@ from harness.core.card_data_guard import (
     scan_text,
     summarise,
 )
-from harness.core.redaction import luhn_valid
+from card_redaction import luhn_valid
 
 TEST_CARD = "4444333322221111"
 CODE = "123"

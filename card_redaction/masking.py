@@ -1,4 +1,4 @@
-"""Mask card numbers, security codes and secrets in everything the harness writes into reports."""
+"""The engine: card numbers, security codes and secrets masked in texts, JSON values and headers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-MASK = "***"
+from card_redaction.fields import mask_base64, mask_encoded_keys, mask_multipart_fields, mask_xml_elements
+from card_redaction.keys import (
+    MASK,
+    SENSITIVE_KEY_NAME,
+    ascii_digits,
+    is_sensitive_key,
+    luhn_valid,
+    mask_card_number,
+    mask_value,
+)
+
+TOO_DEEP = "(nested too deep, not kept)"
 PAN_MIN_DIGITS = 13
 PAN_MAX_DIGITS = 19
 
@@ -30,13 +41,6 @@ _CARD_LABEL_BEFORE = re.compile(
     r"(?:[\s\"'\\:=\[\]>：]|%(?:2[027]|3[AaDd]|5[BbDd])|&quot;){0,12}\Z"
 )
 
-# Keys whose values are masked: card data and credentials, however the key is cased or joined.
-_SENSITIVE_KEY_NAME = re.compile(
-    r"(?i)[A-Za-z0-9_\-]*(?:token|access[_\-]?key|api[_\-]?key|secret|password|passwd"
-    r"|card[_\-]?(?:number|num|no)|security[_\-]?code)"
-    r"|cn|pan|cvv2?|cvc2?|csc|tkn"
-)
-_CARD_KEY = re.compile(r"(?i)[A-Za-z0-9_\-]*card[_\-]?(?:number|num|no)|cn|pan")
 # Every sensitive key contains one of these; searching for them first keeps long texts fast.
 _KEY_HINT = re.compile(r"(?i)token|tkn|key|secret|passw|card|security|cn|pan|cv[vc]|csc")
 _KEY_CHARS = frozenset(string.ascii_letters + string.digits + "_-")
@@ -50,8 +54,9 @@ _AFTER_KEY = re.compile(
 )
 # An escape right before a digit run ends in a letter or digit without gluing the run to a token.
 _ESCAPE_BEFORE = re.compile(r"(?:%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\[nrtbf])\Z")
-_ALREADY_MASKED = re.compile(r"\*+\d{0,4}")
-_JSON_LITERALS = {"null", "true", "false"}
+# With any_digit_run: every run of 13 to 19 digits (ASCII or full-width, grouped by single spaces or
+# hyphens) not inside a longer run, Luhn or not, glued to letters or not.
+_ANY_DIGIT_RUN = re.compile(r"(?<![0-9０-９])(?:[0-9０-９][ \-]?){12,18}[0-9０-９](?![0-9０-９])")
 _MAX_PASSES = 8
 
 _Group = tuple[int, int, str]  # start, end, digits
@@ -67,26 +72,6 @@ class CardNumberSpan:
     luhn: bool  # passes the check digit
     labelled: bool  # right after a card-number key or label
     embedded: bool = False  # glued to letters: part of a longer alphanumeric or hex token (an id, a digest)
-
-
-def luhn_valid(digits: str) -> bool:
-    """Whether a string of digits passes the Luhn check digit that every card number carries."""
-    if not digits or not digits.isascii() or not digits.isdigit():
-        return False
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if position % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
-def mask_card_number(digits: str) -> str:
-    """The only part of a card number a report may show: its last four digits."""
-    return "****" + re.sub(r"\D", "", digits)[-4:]
 
 
 def find_card_numbers(text: str) -> list[CardNumberSpan]:
@@ -113,21 +98,26 @@ def embedded_in_token(text: str, start: int, end: int) -> bool:
     return not _ESCAPE_BEFORE.search(text, max(0, start - 8), start)
 
 
-def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+def redact_text(text: str, secrets: Iterable[str] = (), *, any_digit_run: bool = False, base64: bool = False) -> str:
     """Mask card numbers, the given secrets and the values of card or secret keys; idempotent.
 
     Searched: plain text, JSON (also escaped inside JSON), form and query strings, percent-encoded
-    text. Not searched: base64, compressed or other binary payloads, HTML entities and ``\\uXXXX``
-    escapes of digits, and card numbers glued to further digits (a run of more than 19) — unless
-    the card is given as a secret. Pass a run's test cards, security codes, access keys and tokens
-    as ``secrets`` so they are masked wherever and however they appear.
+    text and key names, multipart form fields, XML elements, full-width digits. Not searched unless
+    asked: base64 (``base64=True``: a blob whose decoding holds card data becomes ***). Card numbers
+    are Luhn-valid 13–19 digit runs or runs after a card-number label; ``any_digit_run=True`` masks
+    every 13–19 digit run as well (the sandbox's journal: it has no ids or timestamps to keep).
+    Never searched: compressed or binary payloads, HTML entities and ``\\uXXXX`` escapes of digits,
+    card numbers glued to further digits — unless the card is given as a secret. Pass a run's test
+    cards, security codes, access keys and tokens as ``secrets`` so they are masked wherever they appear.
     """
-    return _redact_fixpoint(text, _Secrets.of(secrets))
+    return _redact_fixpoint(text, _Secrets.of(secrets, any_digit_run, base64))
 
 
-def redact_json(value: Any, secrets: Iterable[str] = ()) -> Any:
-    """A masked deep copy of a JSON-like value: values under card or secret keys, and every string."""
-    return _redact_value(value, _Secrets.of(secrets), None)
+def redact_json(value: Any, secrets: Iterable[str] = (), *, any_digit_run: bool = False, base64: bool = False,
+                max_depth: int | None = None) -> Any:
+    """A masked deep copy of a JSON-like value: values under card or secret keys, keys and every string
+    as redact_text masks them; containers deeper than max_depth are replaced by TOO_DEEP."""
+    return _redact_value(value, _Secrets.of(secrets, any_digit_run, base64), None, max_depth)
 
 
 def redact_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> dict[str, str]:
@@ -146,7 +136,7 @@ def redact_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> d
         elif lowered == "set-cookie":
             cookies = _COOKIE_PAIR.sub(lambda m: f"{m.group('lead')}{m.group('name')}={MASK}", value)
             masked[name] = _redact_fixpoint(cookies, known)
-        elif _SENSITIVE_KEY_NAME.fullmatch(name):
+        elif SENSITIVE_KEY_NAME.fullmatch(name):
             masked[name] = MASK if value else value
         else:
             masked[name] = _redact_fixpoint(value, known)
@@ -163,9 +153,11 @@ class _Secrets:
     texts: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]  # variants (for a quick look), pattern
     cards: tuple[str, ...]  # 13+ digits: masked however split or glued
     codes: frozenset[str]  # shorter digits: masked as whole numbers only
+    any_digit_run: bool = False  # every 13–19 digit run is a card number, Luhn or not
+    base64: bool = False  # base64 blobs are decoded and searched
 
     @classmethod
-    def of(cls, secrets: Iterable[str]) -> _Secrets:
+    def of(cls, secrets: Iterable[str], any_digit_run: bool = False, base64: bool = False) -> _Secrets:
         texts, cards, codes = [], [], set()
         for secret in sorted({s.strip() for s in secrets if s and s.strip()}, key=len, reverse=True):
             if set(secret) <= {"*"}:
@@ -185,7 +177,7 @@ class _Secrets:
                 }
                 ordered = tuple(sorted(variants, key=len, reverse=True))
                 texts.append((ordered, re.compile("|".join(re.escape(v) for v in ordered))))
-        return cls(tuple(texts), tuple(cards), frozenset(codes))
+        return cls(tuple(texts), tuple(cards), frozenset(codes), any_digit_run, base64)
 
 
 def _redact_fixpoint(text: str, secrets: _Secrets) -> str:
@@ -201,8 +193,16 @@ def _redact_once(text: str, secrets: _Secrets) -> str:
     for variants, pattern in secrets.texts:
         if any(variant in text for variant in variants):
             text = pattern.sub(MASK, text)
+    text = mask_multipart_fields(text)
+    text = mask_xml_elements(text)
+    text = mask_encoded_keys(text)
     text = _mask_key_values(text)
-    return _mask_digits(text, secrets)
+    if secrets.base64:
+        text = mask_base64(text, lambda decoded: _redact_fixpoint(decoded, replace(secrets, base64=False)) != decoded)
+    text = _mask_digits(text, secrets)
+    if secrets.any_digit_run:
+        text = _ANY_DIGIT_RUN.sub(lambda m: mask_card_number(m.group()), text)
+    return text
 
 
 def _digit_runs(text: str, min_chars: int = 1) -> Iterator[list[_Group]]:
@@ -233,7 +233,7 @@ def _spans_in_run(groups: list[_Group], labelled: Callable[[], bool]) -> list[Ca
         for last in range(first, len(groups)):
             if last - 1 > first and len(groups[last - 1][2]) < 3:
                 break
-            digits += groups[last][2]
+            digits += ascii_digits(groups[last][2])
             if len(digits) > PAN_MAX_DIGITS:
                 break
             if len(digits) >= PAN_MIN_DIGITS:
@@ -246,7 +246,7 @@ def _spans_in_run(groups: list[_Group], labelled: Callable[[], bool]) -> list[Ca
         if best is None:
             first += 1
             continue
-        joined = "".join(group[2] for group in groups[first : best + 1])
+        joined = ascii_digits("".join(group[2] for group in groups[first : best + 1]))
         spans.append(
             CardNumberSpan(groups[first][0], groups[best][1], joined, luhn_valid(joined), is_labelled)
         )
@@ -285,7 +285,7 @@ def _known_cards_in_run(groups: list[_Group], cards: tuple[str, ...]) -> list[tu
     """A card given as a secret, masked however it is split and whatever digits surround it."""
     if not cards:
         return []
-    digits = "".join(group[2] for group in groups)
+    digits = ascii_digits("".join(group[2] for group in groups))
     positions = [start + offset for start, _, part in groups for offset in range(len(part))]
     found: list[tuple[int, int, str]] = []
     for card in cards:
@@ -317,7 +317,7 @@ def _mask_key_values(text: str) -> str:
         if start >= 1 and text[start - 1] == "%" and set(text[start : start + 2]) <= _HEX:
             start += 2  # the key follows an escape such as %22
         key = text[start:end]
-        if not _SENSITIVE_KEY_NAME.fullmatch(key):
+        if not is_sensitive_key(key):
             continue
         quote_before = _quote_before(text, start)
         after = end + len(quote_before) if quote_before and text.startswith(quote_before, end) else end
@@ -328,7 +328,7 @@ def _mask_key_values(text: str) -> str:
             continue
         group = next(g for g in ("dq", "sq", "eq", "bare") if match.group(g) is not None)
         value = match.group(group)
-        masked = _mask_value(key, value)
+        masked = mask_value(key, value)
         search_from = max(search_from, match.end())
         if masked == value:
             continue
@@ -352,37 +352,32 @@ def _quote_before(text: str, start: int) -> str:
     return text[at:start]
 
 
-def _mask_value(key: str, value: str) -> str:
-    if not value or value.lower() in _JSON_LITERALS or value == MASK or _ALREADY_MASKED.fullmatch(value):
-        return value
-    if _CARD_KEY.fullmatch(key):
-        digits = re.sub(r"\D", "", value)
-        return mask_card_number(digits) if len(digits) >= 4 else MASK
-    return MASK
-
-
-def _redact_value(value: Any, secrets: _Secrets, sensitive_key: str | None) -> Any:
+def _redact_value(value: Any, secrets: _Secrets, sensitive_key: str | None, depth_left: int | None) -> Any:
+    if isinstance(value, (Mapping, list, tuple)):
+        if depth_left is not None and depth_left <= 0:
+            return TOO_DEEP
+        depth_left = None if depth_left is None else depth_left - 1
     if isinstance(value, Mapping):
         return {
             (_redact_fixpoint(k, secrets) if isinstance(k, str) else k): _redact_value(
-                v, secrets, k if isinstance(k, str) and _SENSITIVE_KEY_NAME.fullmatch(k) else sensitive_key
+                v, secrets, k if isinstance(k, str) and is_sensitive_key(k) else sensitive_key, depth_left
             )
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_redact_value(item, secrets, sensitive_key) for item in value]
+        return [_redact_value(item, secrets, sensitive_key, depth_left) for item in value]
     if isinstance(value, tuple):
-        return tuple(_redact_value(item, secrets, sensitive_key) for item in value)
+        return tuple(_redact_value(item, secrets, sensitive_key, depth_left) for item in value)
     if value is None or isinstance(value, bool):
         return value
     if sensitive_key is not None:
         if isinstance(value, (int, float, str)):
-            return _mask_value(sensitive_key, str(value))
+            return mask_value(sensitive_key, str(value))
         return MASK
     if isinstance(value, int):
         digits = str(abs(value))
         if digits in secrets.cards or (
-            PAN_MIN_DIGITS <= len(digits) <= PAN_MAX_DIGITS and luhn_valid(digits)
+            PAN_MIN_DIGITS <= len(digits) <= PAN_MAX_DIGITS and (secrets.any_digit_run or luhn_valid(digits))
         ):
             return mask_card_number(digits)
         return MASK if digits in secrets.codes else value

@@ -1,16 +1,20 @@
-"""Redaction: no full card number, security code or secret survives into anything the harness writes."""
+"""The one redaction table: no full card number, security code, token or secret survives into the journal,
+Allure attachments, traces or the console."""
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
 import time
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
 
-from harness.core.redaction import (
+from card_redaction import (
+    TOO_DEEP,
     find_card_numbers,
     luhn_valid,
     mask_card_number,
@@ -18,6 +22,7 @@ from harness.core.redaction import (
     redact_json,
     redact_text,
 )
+from sandbox.journal import JOURNAL_REDACTION, MAX_DEPTH, MAX_KEPT_CHARACTERS, kept
 
 TEST_CARD = "4444333322221111"
 NOT_LUHN_CARD = "4444333322221112"
@@ -329,3 +334,98 @@ def test_long_adversarial_text_is_redacted_in_linear_time(text: str) -> None:
     started = time.perf_counter()
     redact_text(text, ["123", TEST_CARD, "tok"])
     assert time.perf_counter() - started < 3, "a pattern backtracks: redaction must stay linear"
+
+
+# ---------------------------------------------------------------- bodies: multipart, XML, encodings, deep nesting
+CARD = TEST_CARD
+FULL_WIDTH_CARD = CARD.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+REPORTS: dict[str, Any] = {}  # what Allure attachments, traces and the console use
+JOURNAL: dict[str, Any] = {**JOURNAL_REDACTION, "max_depth": MAX_DEPTH}  # what the sandbox's journal uses
+
+
+def deep(levels: int) -> Any:
+    value: Any = {"cvv": "987"}
+    for _ in range(levels):
+        value = {"x": [value]}
+    return value
+
+
+MULTIPART = ('--b\r\nContent-Disposition: form-data; name="cvv"\r\n\r\n987\r\n'
+             '--b\r\nContent-Disposition: form-data; name="access_key"\r\n\r\nSeCrEt9\r\n--b--')
+XML = "<req><cvv>987</cvv><accessKey>SeCrEt9</accessKey><ns:cn>4444333322221111</ns:cn><fn>TARO</fn></req>"
+
+# (case, value, options, text that must not survive, text that must survive)
+TABLE: list[tuple[str, Any, list[dict[str, Any]], list[str], list[str]]] = [
+    ("card number value", {"cn": CARD}, [REPORTS, JOURNAL], [CARD], ["****1111"]),
+    ("card number as a JSON key", {CARD: "x"}, [REPORTS, JOURNAL], [CARD], ["****1111"]),
+    ("card number as an int", {"n": int(CARD)}, [REPORTS, JOURNAL], [CARD], ["****1111"]),
+    ("grouped card number in text", "card 4444 3333 2222 1111 ok", [REPORTS, JOURNAL], ["4444 3333"],
+     ["****1111", "ok"]),
+    ("full-width digits", f"番号{FULL_WIDTH_CARD}", [REPORTS, JOURNAL], [FULL_WIDTH_CARD], ["****1111"]),
+    ("full-width card under a key", {"cn": FULL_WIDTH_CARD}, [REPORTS, JOURNAL], [FULL_WIDTH_CARD], ["****1111"]),
+    ("base64 of a card number", {"blob": base64.b64encode(CARD.encode()).decode()}, [JOURNAL], ["NDQ0NDMz"],
+     ["***"]),
+    ("url-safe base64 of a card", "x=" + base64.urlsafe_b64encode(f"cn:{CARD}".encode()).decode(), [JOURNAL],
+     ["Y246"], []),
+    ("keys cvc csc pan accessKey", {"cvc": "123", "csc": "4567", "pan": CARD, "accessKey": "SeCrEt9"},
+     [REPORTS, JOURNAL], ["123", "4567", CARD, "SeCrEt9"], ["****1111"]),
+    ("access_key and token", {"access_key": "SeCrEt9", "token": "tok==", "user_id": "a@b.jp"},
+     [REPORTS, JOURNAL], ["SeCrEt9", "tok=="], ["a@b.jp"]),
+    ("tokenKey and tkn", {"tokenKey": "tK1", "tkn": "tK2", "fn": "TARO"}, [REPORTS, JOURNAL], ["tK1", "tK2"],
+     ["TARO"]),
+    ("urlencoded form", "cvv=987&tkn=abc&fn=TARO", [REPORTS, JOURNAL], ["987", "abc"], ["fn=TARO"]),
+    ("percent-encoded key name", "cv%76=987&access%5Fkey=SeCrEt9", [REPORTS, JOURNAL], ["987", "SeCrEt9"], []),
+    ("percent-encoded JSON key", {"cv%76": "987"}, [REPORTS, JOURNAL], ["987"], []),
+    ("multipart body", MULTIPART, [REPORTS, JOURNAL], ["987", "SeCrEt9"], ["form-data"]),
+    ("XML body", XML, [REPORTS, JOURNAL], ["987", "SeCrEt9", CARD], ["<fn>TARO</fn>"]),
+    ("JSON text", '{"security_code": "987", "card_number": "4444-3333-2222-1111"}', [REPORTS, JOURNAL],
+     ["987", "3333"], ["****1111"]),
+    ("deep nesting", deep(5000), [JOURNAL], ["987"], ["nested too deep"]),
+    ("any 13-19 digit run in the journal", "ref 1234567890123 ok", [JOURNAL], ["1234567890123"], ["****0123"]),
+    ("nothing secret", {"fn": "YAMADA", "n": 42}, [REPORTS, JOURNAL], [], ["YAMADA", "42"]),
+]
+ROWS = [(case, value, options, gone, kept_text) for case, value, all_options, gone, kept_text in TABLE
+        for options in all_options]
+
+
+@pytest.mark.parametrize(
+    ("value", "options", "gone", "kept_text"),
+    [row[1:] for row in ROWS],
+    ids=[f"{row[0]} ({'journal' if row[2] is JOURNAL else 'reports'})" for row in ROWS],
+)
+def test_redaction_table(value: Any, options: dict[str, Any], gone: list[str], kept_text: list[str]) -> None:
+    redacted = redact_text(value, **{k: v for k, v in options.items() if k != "max_depth"}) \
+        if isinstance(value, str) else redact_json(value, **options)
+    shown = json.dumps(redacted, ensure_ascii=False)
+    for text in gone:
+        assert text not in shown, shown[:300]
+    for text in kept_text:
+        assert text in shown, shown[:300]
+
+
+def test_reports_keep_ids_and_timestamps_the_journal_masks() -> None:
+    # any_digit_run is the journal's: reports keep 13-digit millisecond timestamps and ids that fail Luhn.
+    text = "wallTime 1764262784613 id a3f41111222233334444b"
+    assert redact_text(text) == text
+    assert "1764262784613" not in redact_text(text, any_digit_run=True)
+
+
+def test_base64_is_searched_only_when_asked() -> None:
+    blob = base64.b64encode(f"cn:{CARD}".encode()).decode()
+    assert redact_text(blob) == blob
+    assert redact_text(blob, base64=True) == "***"
+    harmless = base64.b64encode(b"nothing to see in here").decode()
+    assert redact_text(harmless, base64=True) == harmless
+
+
+def test_nesting_beyond_the_depth_limit_is_replaced() -> None:
+    assert redact_json({"a": [{"b": 1}]}, max_depth=2) == {"a": [TOO_DEEP]}
+    assert redact_json({"a": [{"b": 1}]}) == {"a": [{"b": 1}]}
+
+
+def test_a_long_body_is_redacted_before_the_journal_cuts_it() -> None:
+    body = json.dumps({"pad": "x" * MAX_KEPT_CHARACTERS, "cvv": "987", "access_key": "SeCrEt9"}).encode()
+    shown = kept(body)
+    assert isinstance(shown, str) and shown.endswith("…(cut)") and "SeCrEt9" not in shown
+    huge = b'{"cvv": "987", "pad": "' + b"y" * (9 * MAX_KEPT_CHARACTERS) + b'", "cn": "' + CARD.encode() + b'"}'
+    assert "987" not in kept(huge)
