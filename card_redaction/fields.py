@@ -1,4 +1,4 @@
-"""Sensitive fields in bodies the key scan does not read: multipart parts, XML elements, percent-encoded keys, base64."""
+"""Sensitive fields the key scan does not read: multipart parts, XML elements, percent-encoded keys, base64."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The layout is the architecture: the two engines never import each other, pages depend only on the core, the
-core on nothing of the harness beyond itself, steps never import the plugin, and the sandbox only on the catalogue."""
+core on nothing of the harness beyond itself, steps never import the plugin, the sandbox only on the catalogue and
+the one redaction (card_redaction), which imports nothing of the project."""
 
 from __future__ import annotations
 
@@ -35,13 +36,22 @@ RULES = [
                "steps")),
     ("steps", ("harness.plugin", "harness.fixtures", "harness.run_state")),
     ("sandbox", ("harness", "pages", "steps")),
+    ("card_redaction", ("harness", "pages", "steps", "sandbox", "catalogue", "bench", "features")),
 ]
+PROJECT_PACKAGES = ("harness", "pages", "steps", "sandbox", "catalogue", "card_redaction", "bench", "features")
 
 
 @pytest.mark.parametrize(("folder", "forbidden"), RULES, ids=[folder for folder, _ in RULES])
 def test_folder_imports_only_what_its_room_allows(folder: str, forbidden: tuple[str, ...]) -> None:
     offences = [f"{module} imports {name}" for module, names in imports_of(folder).items() for name in names
                 if any(name == f or name.startswith(f + ".") for f in forbidden)]
+    assert offences == []
+
+
+def test_the_sandbox_imports_only_itself_the_catalogue_and_card_redaction() -> None:
+    allowed = ("sandbox", "catalogue", "card_redaction")
+    offences = [f"{module} imports {name}" for module, names in imports_of("sandbox").items() for name in names
+                if name.split(".")[0] in PROJECT_PACKAGES and name.split(".")[0] not in allowed]
     assert offences == []
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from harness.core.card_data_guard import Finding, scan_request
 from card_redaction import redact_text
+from harness.core.card_data_guard import Finding, scan_request
 from harness.core.submission_probe import SentRequest
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from harness.core.cards import VENDOR_TEST_CARD, CardInput, next_year_expiry
 from card_redaction import luhn_valid, mask_card_number
+from harness.core.cards import VENDOR_TEST_CARD, CardInput, next_year_expiry
 from harness.core.selectors import Selectors
 from harness.core.toml_files import TomlFileError, closest, read_toml, suggestion
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from harness.core.card_data_guard import Finding, scan_text
 from card_redaction import redact_text
+from harness.core.card_data_guard import Finding, scan_text
 from harness.core.submission_probe import SentRequest
 from harness.core.submission_rule import card_data_outside_gateway, filled_at_submit
 

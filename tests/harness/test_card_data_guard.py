@@ -11,6 +11,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
+from card_redaction import luhn_valid
 from harness.core.card_data_guard import (
     CARD_NUMBER,
     FINDING,
@@ -24,7 +25,6 @@ from harness.core.card_data_guard import (
     scan_text,
     summarise,
 )
-from card_redaction import luhn_valid
 
 TEST_CARD = "4444333322221111"
 CODE = "123"
