@@ -14,13 +14,17 @@ import allure
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from card_redaction import redact_json, redact_text
+from card_redaction import MASK, is_sensitive_key, redact_json, redact_text
 from harness.core.selectors import Selectors
 from harness.targets.billing_api import ApiExchange
 
 # Inputs that may hold card data: masked in every screenshot, whatever they hold at that moment.
 CARD_INPUT_SELECTORS = Selectors().card_inputs()
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".zip", ".webm"}
+# Keys (compared without case, "_" and "-") whose values are the gateway's card tokens.
+TOKEN_KEYS = frozenset({"tkn", "token", "tokenkey"})
+# Where a DOM snapshot or a name/value list keeps what an element or a field holds.
+VALUE_KEYS = ("value", "__playwright_value_")
 
 
 def attach_json(name: str, value: Any, secrets: Iterable[str] = ()) -> None:
@@ -74,20 +78,60 @@ def failure_evidence(context: BrowserContext, tracing: str, failed: Callable[[],
 
 
 def scrub_trace(trace_zip: Path, secrets: Iterable[str] = ()) -> Path:
-    """Rewrite a Playwright trace with card data masked in every text entry (DOM snapshots, network, logs)."""
-    secrets = tuple(secrets)
+    """Rewrite a Playwright trace with card data masked in every text entry (DOM snapshots, network, logs).
+
+    Tokens are masked too: every value the trace shows under a tkn/token/tokenKey key (the gateway's JSON
+    answers, an ``<input id|name="tkn">`` in a DOM snapshot, a form field) is added to the secrets, so the
+    same token is masked wherever else it appears (addresses, page text, console)."""
     scrubbed = trace_zip.with_name(trace_zip.stem + "-scrubbed.zip")
     with zipfile.ZipFile(trace_zip) as source, zipfile.ZipFile(scrubbed, "w", zipfile.ZIP_DEFLATED) as target:
+        texts: dict[str, str] = {}
         for entry in source.infolist():
-            data = source.read(entry)
             try:
-                text = data.decode("utf-8")
+                texts[entry.filename] = source.read(entry).decode("utf-8")
             except UnicodeDecodeError:
-                target.writestr(entry, data)  # images: screenshots are off in traces, so none hold card data
-                continue
-            target.writestr(entry, _scrub_json_lines(text, secrets).encode("utf-8"))
+                pass  # images: screenshots are off in traces, so none hold card data
+        every_secret = (*secrets, *sorted({token for text in texts.values() for token in _tokens_in_text(text)}))
+        for entry in source.infolist():
+            if entry.filename in texts:
+                target.writestr(entry, _scrub_json_lines(texts[entry.filename], every_secret).encode("utf-8"))
+            else:
+                target.writestr(entry, source.read(entry))
     trace_zip.unlink()
     return scrubbed
+
+
+def tokens_in(value: Any) -> set[str]:
+    """The card tokens a JSON value holds: strings under a tkn/token/tokenKey key, or the value of an
+    element or field whose id or name is one (a DOM snapshot's attributes, a name/value pair)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _is_token_key(key) and isinstance(item, str) and item:
+                found.add(item)
+            else:
+                found |= tokens_in(item)
+        if any(_is_token_key(value.get(name)) for name in ("id", "name")):
+            found |= {value[key] for key in VALUE_KEYS if isinstance(value.get(key), str) and value[key]}
+    elif isinstance(value, list):
+        for item in value:
+            found |= tokens_in(item)
+    return {token for token in found if token != MASK}
+
+
+def _is_token_key(key: Any) -> bool:
+    return isinstance(key, str) and key.lower().replace("_", "").replace("-", "") in TOKEN_KEYS
+
+
+def _tokens_in_text(text: str) -> set[str]:
+    found: set[str] = set()
+    for line in text.split("\n"):
+        if "tkn" in line.lower() or "token" in line.lower():
+            try:
+                found |= tokens_in(json.loads(line))
+            except ValueError:
+                continue
+    return found
 
 
 def scrub_failure_text(report: pytest.TestReport, secrets: Iterable[str] = ()) -> None:
@@ -136,10 +180,22 @@ def _scrub_json(text: str, secrets: tuple[str, ...]) -> str:
 
 
 def _scrub_strings(value: Any, secrets: tuple[str, ...]) -> Any:
+    """Strings masked one by one, and whole values under sensitive keys (as redact_json masks them);
+    numbers elsewhere are kept."""
     if isinstance(value, str):
         return redact_text(value, secrets)
     if isinstance(value, list):
         return [_scrub_strings(item, secrets) for item in value]
     if isinstance(value, dict):
-        return {key: _scrub_strings(item, secrets) for key, item in value.items()}
+        # A DOM element or a name/value pair whose id or name is sensitive: its value is masked as under that key.
+        named = next((value[name] for name in ("id", "name")
+                      if isinstance(value.get(name), str) and is_sensitive_key(value[name])), None)
+        scrubbed: dict[Any, Any] = {}
+        for key, item in value.items():
+            sensitive = named if key in VALUE_KEYS and named else key if isinstance(key, str) else None
+            if sensitive is not None and is_sensitive_key(sensitive):
+                scrubbed[key] = next(iter(redact_json({sensitive: item}, secrets).values()))
+            else:
+                scrubbed[key] = _scrub_strings(item, secrets)
+        return scrubbed
     return value

@@ -41,3 +41,36 @@ def test_traces_are_rewritten_with_card_data_masked(tmp_path: Path) -> None:
         assert archive.read("resources/shot.jpeg") == b"\xff\xd8binary"
     assert sorted(names) == ["resources/page.html", "resources/shot.jpeg", "trace.trace"]
     assert CARD not in text and json.loads(text.splitlines()[0])["wallTime"] == 1764262784615
+
+
+def test_a_failed_scenarios_trace_holds_no_issued_token(tmp_path: Path) -> None:
+    token = "8Fq2ZrX9pLw0Ta71"
+    hidden = {"type": "hidden", "id": "tkn", "name": "tkn", "__playwright_value_": token}
+    name = {"id": "fn", "name": "fn", "__playwright_value_": "TARO"}
+    form = ["FORM", {"id": "pay"}, ["INPUT", hidden], ["INPUT", name]]
+    page = ["HTML", {}, ["BODY", {}, form, ["P", {}, f"your token is {token}"]]]
+    snapshot = {"type": "frame-snapshot", "snapshot": {"frameUrl": "http://127.0.0.1:8000/shop", "html": page}}
+    request = {"type": "resource-snapshot", "snapshot": {
+        "request": {"url": f"http://127.0.0.1:8000/done?tkn={token}", "method": "POST",
+                    "postData": {"text": f"tkn={token}&fn=TARO", "params": [{"name": "tkn", "value": token}]}},
+        "response": {"status": 200, "content": {"_sha1": "answer.json"}}}}
+    console = {"type": "console", "text": f"tokenizer said {token}", "time": 1764262784615}
+    trace = tmp_path / "trace.zip"
+    with zipfile.ZipFile(trace, "w") as archive:
+        archive.writestr("trace.trace", json.dumps(snapshot) + "\n" + json.dumps(console) + "\n")
+        archive.writestr("trace.network", json.dumps(request) + "\n")
+        archive.writestr("resources/answer.json", json.dumps({"resultCode": "Success", "token": token}))
+    with zipfile.ZipFile(scrub_trace(trace)) as archive:
+        entries = {name: archive.read(name).decode() for name in archive.namelist()}
+    assert all(token not in text for text in entries.values()), entries
+    frame, logged = (json.loads(line) for line in entries["trace.trace"].splitlines())
+    assert "TARO" in json.dumps(frame) and logged["time"] == 1764262784615
+    assert json.loads(entries["resources/answer.json"]) == {"resultCode": "Success", "token": "***"}
+
+
+def test_tokens_given_as_secrets_are_masked_even_where_no_key_names_them(tmp_path: Path) -> None:
+    trace = tmp_path / "trace.zip"
+    with zipfile.ZipFile(trace, "w") as archive:
+        archive.writestr("trace.trace", json.dumps({"type": "console", "text": "sent abcDEF123456"}) + "\n")
+    with zipfile.ZipFile(scrub_trace(trace, ["abcDEF123456"])) as archive:
+        assert "abcDEF123456" not in archive.read("trace.trace").decode()
