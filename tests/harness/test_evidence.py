@@ -6,6 +6,9 @@ import json
 import zipfile
 from pathlib import Path
 
+from playwright.sync_api import Route, sync_playwright
+
+from harness.core.browser import choose_browser, launch_browser
 from harness.reporting.evidence import scrub_text_files, scrub_trace
 
 CARD = "4444333322221111"
@@ -74,3 +77,38 @@ def test_tokens_given_as_secrets_are_masked_even_where_no_key_names_them(tmp_pat
         archive.writestr("trace.trace", json.dumps({"type": "console", "text": "sent abcDEF123456"}) + "\n")
     with zipfile.ZipFile(scrub_trace(trace, ["abcDEF123456"])) as archive:
         assert "abcDEF123456" not in archive.read("trace.trace").decode()
+
+
+SHOP = "<form action='/done' method=post><input type=hidden id=tkn name=tkn><button id=pay>pay</button></form>"
+TOKENIZE = """async () => {
+  const answer = await (await fetch('http://gateway.test/token', {method: 'POST'})).json();
+  document.getElementById('tkn').value = answer.token;
+  console.log('token ' + answer.token);
+}"""
+
+
+def test_a_real_trace_of_a_tokenizing_page_holds_no_token_once_scrubbed(tmp_path: Path) -> None:
+    token = "Zq81Xt0pLw9Ta7mN"
+
+    def gateway(route: Route) -> None:
+        route.fulfill(status=200, content_type="application/json",
+                      body=json.dumps({"resultCode": "Success", "token": token}))
+
+    with sync_playwright() as playwright:
+        browser = launch_browser(playwright, choose_browser(playwright))
+        try:
+            context = browser.new_context()
+            context.tracing.start(screenshots=False, snapshots=True, sources=False)
+            page = context.new_page()
+            page.route("http://gateway.test/token", gateway)
+            page.route("http://shop.test/**", lambda route: route.fulfill(content_type="text/html", body=SHOP))
+            page.goto("http://shop.test/pay")
+            page.evaluate(TOKENIZE)
+            page.click("#pay")
+            context.tracing.stop(path=str(tmp_path / "trace.zip"))
+        finally:
+            browser.close()
+    with zipfile.ZipFile(tmp_path / "trace.zip") as archive:
+        assert any(token.encode() in archive.read(name) for name in archive.namelist())  # the test sees a token
+    with zipfile.ZipFile(scrub_trace(tmp_path / "trace.zip")) as archive:
+        assert [name for name in archive.namelist() if token.encode() in archive.read(name)] == []
