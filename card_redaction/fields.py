@@ -9,8 +9,11 @@ from collections.abc import Callable
 
 from card_redaction.keys import MASK, is_sensitive_key, mask_value
 
+# A part's Content-Disposition line, its first name= (atomic: later ones are not tried, so it stays linear),
+# up to 8 more header lines, a blank line, and the value's first line.
 MULTIPART_FIELD = re.compile(
-    r"""(?i)name\s*=\s*"?(?P<key>[^";\r\n]++)"?[^\r\n]*+\r?\n(?:[^\r\n]+\r?\n){0,8}\r?\n(?P<value>[^\r\n]*)"""
+    r"""(?im)^content-disposition:(?>[^\r\n]*?(?<![a-z])name\s*=)\s*"?(?P<key>[^";\r\n]++)"?[^\r\n]*+\r?\n"""
+    r"""(?:[^\r\n]+\r?\n){0,8}\r?\n(?P<value>[^\r\n]*)"""
 )
 XML_ELEMENT = re.compile(r"<(?P<tag>[A-Za-z_][\w:.\-]*)(?:\s[^<>]*)?>(?P<value>[^<]*)</(?P=tag)\s*>")
 # A key with a percent-escape in its name, then = or :, then its value (cv%76=987, access%5Fkey: k).
@@ -23,7 +26,7 @@ BASE64_BLOB = re.compile(r"(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/_\-]{16,}+={0,2}")
 
 def mask_multipart_fields(text: str) -> str:
     """Mask the value of every multipart form field whose name is sensitive."""
-    if "name" not in text.lower():
+    if "content-disposition" not in text.lower():
         return text
     return MULTIPART_FIELD.sub(lambda m: _with_value(m, _masked(m["key"], m["value"])), text)
 
