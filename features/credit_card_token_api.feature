@@ -1,9 +1,10 @@
 @api
 Feature: Registration API — POST /api/v1.0/billing_payment_method/credit_card_token
   Every documented outcome of the registration API answers with its documented HTTP status,
-  the documented JSON type and value of error.code, and its message. Expectations come from
-  the one catalogue of documented codes (catalogue/codes.toml); the rows below say which
-  situation provokes each code.
+  the documented JSON type and value of error.code, and its message — the current spec's email and
+  tel (3406, 3407) and the 3-D Secure codes of a shop that requires it (ER900, ER901, ER059, ER060)
+  included. Expectations come from the one catalogue of documented codes (catalogue/codes.toml);
+  the rows below say which situation provokes each code.
 
   Background:
     Given a billing with a credit-card payment method
@@ -82,11 +83,11 @@ Feature: Registration API — POST /api/v1.0/billing_payment_method/credit_card_
       | G9942G990000 | a token for the magic card 4000000000009946  |
 
     Examples: 3-D Secure on a shop that requires it
-      | code  | situation                                                                            |
-      | ER900 | a token never authenticated, on a shop requiring 3-D Secure                          |
+      | code  | situation                                                                                |
+      | ER900 | a token never authenticated, on a shop requiring 3-D Secure                              |
       | ER901 | a token 3-D Secure refused (magic card 4000000000003063), on a shop requiring 3-D Secure |
-      | ER059 | a token authenticated with an em other than the billing's email                      |
-      | ER060 | a token authenticated with a pn other than the billing's tel                         |
+      | ER059 | a token authenticated with an em other than the billing's email                          |
+      | ER060 | a token authenticated with a pn other than the billing's tel                             |
 
     Examples: the service's own state
       | code    | situation                                       |
