@@ -60,6 +60,16 @@ Feature: 3-D Secure 2.0 — ThreeDSAdapter.authenticate
       | custom |
 
   @forced
+  Scenario: A holder the issuer refuses without a challenge is refused at registration
+    Given the reference merchant's custom checkout with 3-D Secure for that billing
+    And the issuer refuses the next 3-D Secure authentication without a challenge
+    When the customer pays with the vendor test card in custom mode
+    Then 3-D Secure answered "Success" without a challenge
+    And at the moment of submission every card input is empty
+    And the gateway's "Success" token is submitted with no card data
+    And the merchant shows the registration result "ER901"
+
+  @forced
   Scenario Outline: A holder who cancels the issuer's challenge sees the message and nothing is submitted (<mode> mode)
     Given the reference merchant's <mode> checkout with 3-D Secure for that billing
     When the customer pays with the card 4000000000003220 in <mode> mode

@@ -62,6 +62,12 @@ def authentication_dropped(ctx: ScenarioContext) -> None:
     ctx.target.control.fault("authenticate", "drop", ctx.account, count=DROP_RETRIES)
 
 
+@given("the issuer refuses the next 3-D Secure authentication without a challenge")
+@given("カード発行会社は次の3Dセキュア認証を本人認証なしで拒否する")
+def issuer_refuses(ctx: ScenarioContext) -> None:
+    ctx.target.control.next_authentication("refused", ctx.account)
+
+
 @when(parsers.parse("the customer pays with the card {number} in {mode} mode"))
 @when(parsers.parse("顧客が{mode}モードでカード{number}で支払う"))
 def pay_with_card(ctx: ScenarioContext, number: str, mode: str) -> None:
