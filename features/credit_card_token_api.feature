@@ -1,9 +1,10 @@
 @api
 Feature: Registration API — POST /api/v1.0/billing_payment_method/credit_card_token
   Every documented outcome of the registration API answers with its documented HTTP status,
-  the documented JSON type and value of error.code, and its message. Expectations come from
-  the one catalogue of documented codes (catalogue/codes.toml); the rows below say which
-  situation provokes each code.
+  the documented JSON type and value of error.code, and its message — the current spec's email and
+  tel (3406, 3407) and the 3-D Secure codes of a shop that requires it (ER900, ER901, ER059, ER060)
+  included. Expectations come from the one catalogue of documented codes (catalogue/codes.toml);
+  the rows below say which situation provokes each code.
 
   Background:
     Given a billing with a credit-card payment method
@@ -43,6 +44,13 @@ Feature: Registration API — POST /api/v1.0/billing_payment_method/credit_card_
       | ER584 | a token that was already used                       |
       | ER586 | a card number sent together with the token          |
 
+    Examples: the billing individual's email and tel (the current spec)
+      | code  | situation                                           |
+      | 3406  | an email other than the billing's                   |
+      | 3406  | an email that is not an email address               |
+      | 3407  | a tel other than the billing's                      |
+      | 3407  | the billing's tel with hyphens                      |
+
   @forced
   Scenario Outline: An outcome only the sandbox can force answers as documented
     When credit_card_token is called with <situation>
@@ -73,6 +81,13 @@ Feature: Registration API — POST /api/v1.0/billing_payment_method/credit_card_
       | G9742G970000 | a token for the magic card 4000000000009748  |
       | G9842G980000 | a token for the magic card 4000000000009847  |
       | G9942G990000 | a token for the magic card 4000000000009946  |
+
+    Examples: 3-D Secure on a shop that requires it
+      | code  | situation                                                                                |
+      | ER900 | a token never authenticated, on a shop requiring 3-D Secure                              |
+      | ER901 | a token 3-D Secure refused (magic card 4000000000003063), on a shop requiring 3-D Secure |
+      | ER059 | a token authenticated with an em other than the billing's email                          |
+      | ER060 | a token authenticated with a pn other than the billing's tel                             |
 
     Examples: the service's own state
       | code    | situation                                       |

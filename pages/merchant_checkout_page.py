@@ -6,7 +6,9 @@ import time
 
 from playwright.sync_api import Dialog, Page
 
+from harness.core.origins import origin_of
 from pages.checkout_selectors import CheckoutSelectors
+from pages.three_d_secure_challenge import ThreeDSecureChallenge
 
 
 class MerchantCheckoutPage:
@@ -29,6 +31,34 @@ class MerchantCheckoutPage:
     def start_purchase(self) -> None:
         """Press the merchant's purchase button (購入する), which calls doPurchase()."""
         self.page.click(self.selectors.purchase)
+
+    def challenge(self) -> ThreeDSecureChallenge:
+        """The issuer's 3-D Secure challenge, once EMV3DSAdapter.js has opened it (3-D Secure pages only)."""
+        return ThreeDSecureChallenge(self.page.frame_locator(self.selectors.challenge_frame)).wait_until_shown()
+
+    def challenge_frame_origin(self) -> str | None:
+        """The origin the challenge frame really has (not what its src attribute says)."""
+        handle = self.page.query_selector(self.selectors.challenge_frame)
+        frame = handle.content_frame() if handle else None
+        return origin_of(frame.url) if frame else None
+
+    def read_challenge_from_merchant_side(self) -> str:
+        """What the merchant page's own script gets when it reads the challenge frame's password input:
+        "blocked: ..." only when the browser refuses."""
+        return self.page.evaluate(
+            """selector => {
+                 const frame = document.querySelector(selector);
+                 if (!frame) return 'no frame';
+                 try {
+                   const doc = frame.contentDocument;
+                   if (doc === null) return 'blocked: contentDocument is null';
+                   const input = doc.querySelector('#otp');
+                   return input ? 'readable: ' + input.value : 'readable document without #otp';
+                 } catch (e) {
+                   return e.name === 'SecurityError' ? 'blocked: SecurityError' : 'error: ' + e.name;
+                 }
+               }""",
+            self.selectors.challenge_frame)
 
     def wait_for_result(self, timeout_ms: float = 10_000) -> None:
         self.page.wait_for_selector(self.selectors.result_code, timeout=timeout_ms)

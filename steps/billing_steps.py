@@ -13,6 +13,8 @@ from harness.targets.billing_api import BillingApiClient, card_billing, created_
 @given("クレジットカード決済手段を持つ請求先がある")
 @given("a billing created with bulk_upsert with a credit-card payment method")
 @given("bulk_upsertで作成したクレジットカード決済手段を持つ請求先がある")
+@given("a billing created with bulk_upsert whose individual has an email and a tel, with a credit-card payment method")
+@given("bulk_upsertで作成した、部署にメールアドレスと電話番号があり、クレジットカード決済手段を持つ請求先がある")
 def billing_with_card_method(ctx: ScenarioContext) -> None:
     ctx.account = ctx.target.new_account()
     ctx.api = BillingApiClient(ctx.target.api_base, ctx.account.user_id, ctx.account.access_key)

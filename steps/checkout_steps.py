@@ -6,6 +6,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 import catalogue
+from catalogue import Outcome
 from harness.core.cards import VENDOR_SECURITY_CODE, VENDOR_TEST_CARD, CardInput, card_with
 from harness.reporting.coverage import record_outcome
 from harness.reporting.evidence import attach_json, attach_screenshot
@@ -67,15 +68,8 @@ def popup_cancel(ctx: ScenarioContext) -> None:
 @when(parsers.parse("the customer pays with the vendor test card in {mode} mode"))
 @when(parsers.parse("顧客が{mode}モードでベンダーのテストカードで支払う"))
 def pay_with_test_card(ctx: ScenarioContext, mode: str) -> None:
-    checkout = ctx.open_checkout()
-    if mode_named(mode) == "custom":
-        checkout.enter_card(CardInput())
-        checkout.start_purchase()
-    else:
-        checkout.start_purchase()
-        form = _popup(ctx).card_form()
-        form.enter_card(CardInput())
-        form.submit()
+    assert mode_named(mode) == ctx.checkout_settings.mode, f"the scenario's checkout is not in {mode} mode"
+    ctx.pay(CardInput())
 
 
 @then("the gateway's card form appears inside the card input area")
@@ -134,12 +128,16 @@ def registration_result(request: pytest.FixtureRequest, ctx: ScenarioContext, co
 @then(parsers.parse("the merchant shows the gateway message of \"{code}\""))
 @then(parsers.parse("加盟店は\"{code}\"のゲートウェイメッセージを表示する"))
 def gateway_message(request: pytest.FixtureRequest, ctx: ScenarioContext, code: str) -> None:
-    expected = catalogue.outcome(code, "gateway")
+    show_callback_message(request, ctx, catalogue.outcome(code, "gateway"))
+
+
+def show_callback_message(request: pytest.FixtureRequest, ctx: ScenarioContext, expected: Outcome) -> None:
+    """The merchant shows a callback's errMsg on the page and in an alert (CPToken's or ThreeDSAdapter's)."""
     checkout = ctx.open_checkout()
     shown = checkout.wait_for_error()
-    attach_screenshot(ctx.page, f"merchant shows the gateway message ({code})")
+    attach_screenshot(ctx.page, f"merchant shows the {expected.surface} message ({expected.id})")
     attach_json("messages the merchant showed", {"on page": shown, "alerts": checkout.alerts})
-    record_outcome(request, expected.id, "gateway")
+    record_outcome(request, expected.id, expected.surface)
     assert shown == expected.message, outcome_failure(expected, f"the merchant shows {shown!r}, documented errMsg "
                                                                 f"{expected.message!r}")
     assert expected.message in checkout.alerts, outcome_failure(

@@ -8,11 +8,14 @@ from collections.abc import Callable
 
 from harness.core.cards import VENDOR_TEST_CARD, CardInput
 from harness.suites.scenario_context import ScenarioContext
-from harness.targets.billing_api import CREDIT_CARD_TOKEN, ApiExchange
+from harness.suites.three_d_secure import REFUSED_CARD
+from harness.targets.billing_api import BILLING_EMAIL, BILLING_TEL, CREDIT_CARD_TOKEN, ApiExchange
 
 TOKEN_LIFETIME_SECONDS = 15 * 60
 NINE_MB = 9 * 1024 * 1024
 NEVER_ISSUED_TOKEN = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQQ=="
+OTHER_EMAIL = "someone.else@example.com"  # well-formed, but not the billing individual's
+OTHER_TEL = "0399999999"
 
 Situation = Callable[[ScenarioContext], ApiExchange]
 _SITUATIONS: dict[str, Situation] = {}
@@ -218,3 +221,48 @@ def _rate_limited(ctx: ScenarioContext) -> ApiExchange:
 def _primed(ctx: ScenarioContext, code: str) -> ApiExchange:
     ctx.target.control.prime("credit_card_token", code, account=ctx.account)
     return _register(ctx, token=NEVER_ISSUED_TOKEN)
+
+
+@situation("an email other than the billing's")
+def _other_email(ctx: ScenarioContext) -> ApiExchange:
+    return _register(ctx, token=NEVER_ISSUED_TOKEN, email=OTHER_EMAIL)
+
+
+@situation("an email that is not an email address")
+def _malformed_email(ctx: ScenarioContext) -> ApiExchange:
+    return _register(ctx, token=NEVER_ISSUED_TOKEN, email="qa.example.com")
+
+
+@situation("a tel other than the billing's")
+def _other_tel(ctx: ScenarioContext) -> ApiExchange:
+    return _register(ctx, token=NEVER_ISSUED_TOKEN, tel=OTHER_TEL)
+
+
+@situation("the billing's tel with hyphens")
+def _tel_with_hyphens(ctx: ScenarioContext) -> ApiExchange:
+    return _register(ctx, token=NEVER_ISSUED_TOKEN, tel=f"{BILLING_TEL[:2]}-{BILLING_TEL[2:6]}-{BILLING_TEL[6:]}")
+
+
+@situation("a token never authenticated, on a shop requiring 3-D Secure")
+def _never_authenticated(ctx: ScenarioContext) -> ApiExchange:
+    ctx.target.control.require_three_d_secure(ctx.account)
+    return _register(ctx, token=ctx.fresh_token(), email=BILLING_EMAIL, tel=BILLING_TEL)
+
+
+@situation(f"a token 3-D Secure refused (magic card {REFUSED_CARD}), on a shop requiring 3-D Secure")
+def _refused(ctx: ScenarioContext) -> ApiExchange:
+    ctx.target.control.require_three_d_secure(ctx.account)
+    token = ctx.authenticated_token(CardInput(number=REFUSED_CARD))
+    return _register(ctx, token=token, email=BILLING_EMAIL, tel=BILLING_TEL)
+
+
+@situation("a token authenticated with an em other than the billing's email")
+def _other_em(ctx: ScenarioContext) -> ApiExchange:
+    ctx.target.control.require_three_d_secure(ctx.account)
+    return _register(ctx, token=ctx.authenticated_token(em=OTHER_EMAIL))
+
+
+@situation("a token authenticated with a pn other than the billing's tel")
+def _other_pn(ctx: ScenarioContext) -> ApiExchange:
+    ctx.target.control.require_three_d_secure(ctx.account)
+    return _register(ctx, token=ctx.authenticated_token(pn=OTHER_TEL))

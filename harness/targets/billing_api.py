@@ -125,6 +125,11 @@ def _shown(content: bytes) -> str:
     return content.decode("utf-8", errors="replace")
 
 
+# The email and tel of the individual card_billing registers: a 3-D Secure page must pass exactly these as em / pn.
+BILLING_EMAIL = "qa@example.com"
+BILLING_TEL = "0312345678"
+
+
 @dataclass(frozen=True)
 class BillingRef:
     """A billing and its credit-card payment method, as bulk_upsert answered them."""
@@ -134,7 +139,7 @@ class BillingRef:
     payment_code: str
 
 
-def card_billing(code: str, email: str = "qa@example.com", tel: str = "0312345678") -> dict[str, Any]:
+def card_billing(code: str, email: str = BILLING_EMAIL, tel: str = BILLING_TEL) -> dict[str, Any]:
     """A bulk_upsert billing with one individual and one credit-card payment method (payment_method 1)."""
     return {
         "code": code, "name": "QA 受入テスト",

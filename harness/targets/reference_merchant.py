@@ -32,13 +32,18 @@ class ReferenceMerchant:
 
     def create_checkout(self, credentials: Credentials, billing_code: str, payment_method_number: int, *,
                         aid: str | None = None, security_code: bool = False,
-                        md: str | None = "10") -> Checkout:
+                        md: str | None = "10", three_d_secure: bool = False, email: str | None = None,
+                        tel: str | None = None) -> Checkout:
+        """A checkout of the billing's payment method; three_d_secure serves the current spec's pages, which call
+        ThreeDSAdapter.authenticate with em = email and pn = tel (hyphens removed) and send both to
+        credit_card_token (each left out when None)."""
         body: dict[str, Any] = {
             "user_id": credentials.user_id, "access_key": credentials.access_key,
             "aid": aid if aid is not None else credentials.aid,
             "billing_code": billing_code, "payment_method_number": payment_method_number,
-            "security_code": security_code, "md": md,
+            "security_code": security_code, "md": md, "three_d_secure": three_d_secure,
         }
+        body.update({name: value for name, value in (("email", email), ("tel", tel)) if value is not None})
         response = self._http.post("/_merchant/checkouts", json=body)
         response.raise_for_status()
         data = response.json()

@@ -102,6 +102,15 @@ class SandboxControl:
         """The next count requests of endpoint for this account get a fault: "http500" or "drop"."""
         self._post("faults", {"endpoint": endpoint, "kind": kind, "count": count, "aid": account.aid})
 
+    def next_authentication(self, flow: str, account: Account, *, count: int = 1) -> None:
+        """The shop's next count 3-D Secure authentications take this flow: "frictionless", "challenge" or
+        "refused" (it wins over the card's own flow)."""
+        self._post("three-d-secure/next", {"flow": flow, "count": count, "aid": account.aid})
+
+    def require_three_d_secure(self, account: Account, required: bool = True) -> None:
+        """The shop's 3-D Secure setting: "required" (the current spec) or "off" (the seed's shop)."""
+        self.update_shop(account.aid, three_d_secure="required" if required else "off")
+
     def token_calls(self, aid: str) -> list[dict[str, Any]]:
         return self._get("token-calls", aid=aid)["calls"]
 
