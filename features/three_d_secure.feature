@@ -1,3 +1,4 @@
+@three_d_secure
 Feature: 3-D Secure 2.0 — ThreeDSAdapter.authenticate
   The current spec requires 3-D Secure (原則2025年3月末までに実装が必要): between the token and the submit the
   page calls ThreeDSAdapter.authenticate with the token, the shop id, am / tx / sf 0 and the billing

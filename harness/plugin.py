@@ -16,7 +16,7 @@ from harness.merchant.profile import ProfileError, load_profile
 from harness.merchant.worker_groups import keep_profiles_together
 from harness.reporting import allure_steps
 from harness.reporting.allure_steps import example_row
-from harness.reporting.coverage import CoverageCollector, coverage_headline, record_outcome
+from harness.reporting.coverage import CoverageCollector, coverage_headline, record_example_outcomes
 from harness.reporting.evidence import scrub_failure_text, scrub_text_files
 from harness.reporting.report_files import prune_internal_fixtures, write_report_files
 from harness.reporting.verdict import VerdictCollector
@@ -31,6 +31,7 @@ MARKERS = {
     "custom": "custom mode (CPToken.TokenCreate)",
     "api": "the credit_card_token registration API",
     "e2e": "registration end to end",
+    "three_d_secure": "3-D Secure 2.0 (ThreeDSAdapter.authenticate)",
     "webhook": "the credit_status_issue webhook to the merchant's handler",
     "merchant": "checks of a merchant's own checkout page (run once per --merchant-profile)",
     **{check.replace("-", "_"): f"merchant check: {title}" for check, title in TITLES.items()},
@@ -146,12 +147,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: object, scenario: object) -> None:
-    """An Examples row naming a code counts for that code from the start, so a row that fails before
-    its Then step shows in the coverage report as failed, not as not exercised."""
-    code = example_row(request).get("code")
-    if code:
-        tags = set(feature.tags) | set(scenario.tags)
-        record_outcome(request, code, "api" if "api" in tags else "gateway")
+    record_example_outcomes(request, example_row(request), set(feature.tags) | set(scenario.tags))
 
 
 def pytest_bdd_apply_tag(tag: str, function: object) -> bool | None:

@@ -25,6 +25,21 @@ def record_outcome(request: pytest.FixtureRequest, outcome_id: str, surface: str
     allure.dynamic.label("code family", f"{surface} {entry.family}")
 
 
+# The Examples columns that name a catalogued outcome, and the surface each names it on ("code" on the
+# feature's own surface: api for the registration API, the gateway's callback otherwise).
+EXAMPLE_COLUMNS = {"answer": "authenticate", "result": "api"}
+
+
+def record_example_outcomes(request: pytest.FixtureRequest, row: dict[str, str], tags: set[str]) -> None:
+    """An Examples row naming codes counts for them from the start, so a row that fails before its Then step
+    shows in the coverage report as failed, not as not exercised."""
+    if row.get("code"):
+        record_outcome(request, row["code"], "api" if "api" in tags else "gateway")
+    for column, surface in EXAMPLE_COLUMNS.items():
+        if row.get(column):
+            record_outcome(request, row[column], surface)
+
+
 @dataclass(eq=False)  # registered as a pytest plugin, which must be hashable
 class CoverageCollector:
     """Collects outcome records from test reports, on the controller when xdist runs workers."""
