@@ -50,3 +50,38 @@ Feature: A merchant's own checkout page
   Scenario: The merchant calls the tokenizer with the documented parameters
     When the customer pays with the profile's test card
     Then the tokenizer call carried every documented parameter
+
+  @three_d_secure
+  Scenario: On a 3-D Secure page the token reaches the merchant's submission only after its authentication
+    When the customer pays with the profile's test card
+    Then the submission came only after a successful 3-D Secure authentication of its token
+
+  @three_d_secure
+  Scenario: On a 3-D Secure page the merchant submits nothing when the authentication fails
+    When 3-D Secure ends with "authentication fails" for the customer's purchase
+    Then the merchant handles the 3-D Secure outcome
+
+  @authenticate_parameters
+  Scenario: The merchant calls ThreeDSAdapter.authenticate with the documented parameters
+    When the customer pays with the profile's test card
+    Then the 3-D Secure authentication call carried the documented parameters
+
+  @errors_handled
+  Scenario Outline: On a 3-D Secure page the merchant handles a failed or cancelled challenge
+    When 3-D Secure ends with "<outcome>" for the customer's purchase
+    Then the merchant handles the 3-D Secure outcome
+
+    Examples:
+      | outcome          |
+      | challenge failed |
+      | holder cancelled |
+
+  @referrer_policy
+  Scenario: The payment page's referrer policy lets the gateway see its origin
+    When the payment page has loaded
+    Then its referrer policy lets the gateway see its origin
+
+  @webhook_handler
+  Scenario: The merchant's webhook handler answers 2xx, takes a repeated delivery and echoes no secret
+    When the payment system delivers a webhook event to the profile's endpoint, then delivers it again
+    Then the handler acknowledged both deliveries with 2xx and echoed no secret

@@ -12,8 +12,10 @@ from harness.merchant.checks import CheckResult
 from harness.merchant.profile import MerchantProfile
 from harness.merchant.purchase import PurchaseRecord
 from harness.merchant.run import MerchantRun, NotProvokable
+from harness.merchant.webhook_handler import skipped_without_webhook, verify_webhook_handler
 from harness.reporting.evidence import attach_json, attach_screenshot
 from harness.reporting.verdict import record_check
+from harness.targets.runtime import MerchantGateway
 
 
 @given("the merchant's checkout page from the profile")
@@ -119,3 +121,69 @@ def tokenizer_parameters(request: pytest.FixtureRequest, merchant_purchase: Purc
     if result is None:
         pytest.skip("the tokenizer's parameters are recorded by the sandbox: run with --gateway sandbox.")
     _judge(request, merchant_purchase, result, rp_secrets)
+
+
+@when(parsers.parse("3-D Secure ends with \"{outcome}\" for the customer's purchase"))
+@when(parsers.parse("顧客の購入の3Dセキュアが\"{outcome}\"で終わる"))
+def three_d_secure_ends(merchant_run: MerchantRun, merchant_purchases: dict[str, PurchaseRecord],
+                        outcome: str) -> None:
+    gateway_answers(merchant_run, merchant_purchases, outcome)
+
+
+@then("the submission came only after a successful 3-D Secure authentication of its token")
+@then("送信はそのトークンの3Dセキュア認証が成功した後にだけ行われた")
+def submitted_after_authentication(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
+                                   rp_secrets: tuple[str, ...]) -> None:
+    _judge(request, merchant_purchase, purchase_checks.three_d_secure_submission(merchant_purchase), rp_secrets)
+
+
+@then("the 3-D Secure authentication call carried the documented parameters")
+@then("3Dセキュア認証の呼び出しに仕様どおりのパラメータがあった")
+def authenticate_parameters(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
+                            merchant_profile: MerchantProfile, rp_secrets: tuple[str, ...]) -> None:
+    _judge(request, merchant_purchase, purchase_checks.authenticate_parameters(merchant_purchase, merchant_profile),
+           rp_secrets)
+
+
+@then("the merchant handles the 3-D Secure outcome")
+@then("加盟店は3Dセキュアの結果を正しく扱う")
+def three_d_secure_handled(request: pytest.FixtureRequest, merchant_run: MerchantRun,
+                           rp_secrets: tuple[str, ...]) -> None:
+    cancelled = catalogue.outcome("Cancel", "authenticate")
+    record_check(request, purchase_checks.three_d_secure_outcome(merchant_run, merchant_run.answered,
+                                                                 cancelled.message), rp_secrets)
+
+
+@then("its referrer policy lets the gateway see its origin")
+@then("そのリファラーポリシーでゲートウェイがページのオリジンを見られる")
+def referrer_policy(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
+                    rp_secrets: tuple[str, ...]) -> None:
+    _judge(request, merchant_purchase, purchase_checks.referrer_policy(merchant_purchase), rp_secrets)
+
+
+@when("the payment system delivers a webhook event to the profile's endpoint, then delivers it again")
+@when("決済システムがプロファイルのエンドポイントへWebhookイベントを送り、もう一度送る")
+def webhook_delivered(merchant_profile: MerchantProfile, merchant_gateway: MerchantGateway,
+                      webhook_verdict: dict[str, object]) -> None:
+    if not merchant_profile.webhook_url:
+        webhook_verdict["result"] = skipped_without_webhook()
+        return
+    if merchant_gateway.control is None:
+        pytest.skip("the webhook events are sent by the sandbox: run with --gateway sandbox.")
+    webhook_verdict["result"] = verify_webhook_handler(merchant_gateway.control, merchant_profile.aid,
+                                                       merchant_profile.webhook_url)
+
+
+@then("the handler acknowledged both deliveries with 2xx and echoed no secret")
+@then("ハンドラーは両方の配信に2xxで応え、秘密を返さなかった")
+def webhook_acknowledged(request: pytest.FixtureRequest, webhook_verdict: dict[str, object],
+                         rp_secrets: tuple[str, ...]) -> None:
+    result = webhook_verdict["result"]
+    assert isinstance(result, CheckResult)
+    record_check(request, result, rp_secrets)
+
+
+@pytest.fixture
+def webhook_verdict() -> dict[str, object]:
+    """What the webhook-handler scenario found, from its When to its Then."""
+    return {}

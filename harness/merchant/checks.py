@@ -27,6 +27,11 @@ TITLES = {
     "script-inventory": "Every script on the payment page is in the approved inventory (PCI DSS 6.4.3)",
     "security-headers": "The payment page's security headers match the approved baseline (PCI DSS 11.6.1)",
     "tokencreate-parameters": "The merchant calls the tokenizer with the documented parameters",
+    "three-d-secure": "On a 3-D Secure page nothing reaches the merchant's submission without a successful "
+                      "authentication of its token",
+    "authenticate-parameters": "The merchant calls ThreeDSAdapter.authenticate with the documented parameters",
+    "referrer-policy": "The payment page's referrer policy lets the gateway see its origin",
+    "webhook-handler": "The merchant's webhook handler answers 2xx, takes a repeated delivery and echoes no secret",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from playwright.sync_api import BrowserContext, Frame, Page, Response, WebSocket
 
 from harness.core.origins import origin_of
 from harness.merchant.script_inventory import ScriptRecord
+from harness.merchant.three_d_secure import AuthenticateCall, is_authenticate
 
 # Records which script assigned window.CPToken: document.currentScript is that script while it runs.
 _TOKENIZER_TRAP = """
@@ -77,6 +79,9 @@ class PageObserver:
     # What the gateway's token endpoint answered, in order: (resultCode, token or "").
     gateway_answers: list[tuple[str, str]] = field(default_factory=list)
     gateway_requests: int = 0
+    # The page's 3-D Secure authenticate calls, and every request's (time, method, url) to order them.
+    authenticate_calls: list[AuthenticateCall] = field(default_factory=list)
+    request_log: list[tuple[float, str, str]] = field(default_factory=list)
     gateway_origin: str = ""
     # time.monotonic() of the last request, console line, page error or gateway answer: "settled" is quiet.
     last_activity: float = field(default_factory=time.monotonic)
@@ -108,8 +113,11 @@ class PageObserver:
 
     def _on_request(self, request: Any) -> None:
         self.last_activity = time.monotonic()
+        self.request_log.append((self.last_activity, request.method, request.url))
         if self._is_token_endpoint(request.url):
             self.gateway_requests += 1
+        if is_authenticate(request.url, request.method, self.gateway_origin):
+            self.authenticate_calls.append(AuthenticateCall(_json_object(_post_data(request)), self.last_activity))
 
     def _is_token_endpoint(self, url: str) -> bool:
         return bool(self.gateway_origin) and origin_of(url) == self.gateway_origin and "/token" in url
@@ -135,11 +143,33 @@ class PageObserver:
             self.gateway_answers.append((str(body.get("resultCode") or f"HTTP {response.status}"),
                                          str(body.get("token") or "")))
             self.last_gateway_answer = self.last_activity = time.monotonic()
+        if is_authenticate(response.url, response.request.method, self.gateway_origin):
+            self._on_authenticate_answer(response)
         kind = response.request.resource_type
         if kind == "script":
             self.script_responses.append(response)
         elif kind == "document":
             self.document_responses.append(response)
+
+    def _on_authenticate_answer(self, response: Response) -> None:
+        # Timed before reading the body: while it is read, the page may already be submitting.
+        answered_at = self.last_activity = time.monotonic()
+        pending = [call for call in self.authenticate_calls if call.answered_at is None]
+        if not pending:
+            return
+        call = pending[0]
+        call.answered_at = answered_at
+        try:
+            body = response.json()
+        except Exception:  # the page navigated away first (the probe saw the answer), or not JSON
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        call.result_code = str(body.get("resultCode") or ("" if response.status == 200 else f"HTTP {response.status}"))
+        call.challenge = bool(body.get("challenge"))
+
+    def times_of(self, urls: set[str]) -> list[float]:
+        """When requests to any of urls (the page's submissions) left, in order."""
+        return [at for at, _, url in self.request_log if url in urls]
 
     def page_headers(self, url: str) -> dict[str, str] | None:
         """Response headers of the last document served for url (the payment page); None if it was not seen."""
@@ -188,6 +218,21 @@ class PageObserver:
                     for key, value in items.items():
                         dumps.setdefault(f"{area} of {origin_of(frame.url)}", {})[key] = value
         return dumps
+
+
+def _post_data(request: Any) -> str:
+    try:
+        return request.post_data or ""
+    except Exception:  # a body that is not UTF-8
+        return ""
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _frame_url(response: Response) -> str:

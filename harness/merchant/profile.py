@@ -36,6 +36,8 @@ _TOP_KEYS = (
     "cards",
     "pre_steps",
     "inventory",
+    "three_d_secure",
+    "webhook",
 )
 _SUCCESS_KEYS = ("selector", "text", "url")
 _FAILURE_KEYS = ("selector", "text", "dialog")
@@ -45,6 +47,10 @@ CARD_FIELDS = {"success": "number", "security_code": "security_code", "expiry": 
 _CARD_KEYS = tuple(CARD_FIELDS)
 _STEP_KEYS = ("action", "selector", "value", "url")
 _INVENTORY_KEYS = ("scripts", "headers")
+_THREE_D_SECURE_KEYS = ("email", "tel")
+_WEBHOOK_KEYS = ("url",)
+EMAIL_MAX = 100
+TEL_MAX = 15
 # Which fields each pre-step action needs, and which it may carry.
 _STEP_NEEDS = {"goto": ("url",), "click": ("selector",), "fill": ("selector", "value"), "wait_for": ()}
 _STEP_ALLOWS = {
@@ -96,6 +102,16 @@ class Inventory:
 
 
 @dataclass(frozen=True)
+class ThreeDSecure:
+    """Whether the profile declares a 3-D Secure page, and the em / pn its page sends to authenticate (when given,
+    the authenticate call must carry exactly these)."""
+
+    declared: bool = False
+    email: str | None = None
+    tel: str | None = None
+
+
+@dataclass(frozen=True)
 class MerchantProfile:
     """Everything the harness needs to drive and judge one merchant checkout page."""
 
@@ -112,6 +128,9 @@ class MerchantProfile:
     cards: CardInput = field(default_factory=CardInput)
     pre_steps: tuple[PreStep, ...] = ()
     inventory: Inventory = field(default_factory=Inventory)
+    three_d_secure: ThreeDSecure = field(default_factory=ThreeDSecure)
+    # The merchant's own credit_status_issue webhook endpoint, verified by the webhook-handler check.
+    webhook_url: str | None = None
 
     def card_input_selectors(self) -> tuple[str, ...]:
         """Every element that may hold card data, the boxes of a split card number included."""
@@ -128,6 +147,7 @@ class MerchantProfile:
         return dataclasses.replace(
             self,
             url=self.url.replace(MERCHANT_PLACEHOLDER, base),
+            webhook_url=self.webhook_url.replace(MERCHANT_PLACEHOLDER, base) if self.webhook_url else None,
             success=dataclasses.replace(self.success, url=success_url),
             pre_steps=tuple(
                 dataclasses.replace(step, url=step.url.replace(MERCHANT_PLACEHOLDER, base))
@@ -237,6 +257,8 @@ class _Checker:
         cards = self.cards(self.table(data, "cards"), today)
         pre_steps = self.pre_steps(data.get("pre_steps", []))
         inventory = self.inventory(self.table(data, "inventory"), path)
+        three_d_secure = self.three_d_secure(data.get("three_d_secure", False))
+        webhook_url = self.webhook(self.table(data, "webhook"))
         if self.problems or url is None or mode is None or aid is None:
             return None
         return MerchantProfile(
@@ -252,6 +274,8 @@ class _Checker:
             cards=cards,
             pre_steps=pre_steps,
             inventory=inventory,
+            three_d_secure=three_d_secure,
+            webhook_url=webhook_url,
         )
 
     def page_url(self, data: Mapping[str, Any]) -> str | None:
@@ -474,3 +498,31 @@ class _Checker:
             else:
                 found[key] = target
         return Inventory(**found)
+
+    def three_d_secure(self, value: Any) -> ThreeDSecure:
+        """three_d_secure = true, or a [three_d_secure] table giving the email / tel the page sends as em / pn."""
+        if isinstance(value, bool):
+            return ThreeDSecure(declared=value)
+        if not isinstance(value, dict):
+            self.problem(f"three_d_secure must be true, false or a [three_d_secure] table, not {_describe(value)}")
+            return ThreeDSecure()
+        self.known_keys(value, _THREE_D_SECURE_KEYS, "three_d_secure.")
+        email = self.text(value, "email", "three_d_secure.email")
+        if email is not None and (len(email) > EMAIL_MAX or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)):
+            self.problem(f"three_d_secure.email must be an e-mail address of at most {EMAIL_MAX} characters, "
+                         f"not {email!r}")
+        tel = self.text(value, "tel", "three_d_secure.tel")
+        if tel is not None and not re.fullmatch(rf"[0-9]{{1,{TEL_MAX}}}", tel):
+            self.problem(f"three_d_secure.tel must be the phone number as the page sends it as pn: digits only, no "
+                         f"hyphens, at most {TEL_MAX}, not {tel!r}")
+        return ThreeDSecure(declared=True, email=email, tel=tel)
+
+    def webhook(self, table: dict[str, Any]) -> str | None:
+        """[webhook] url: the merchant's credit_status_issue endpoint ("{merchant}" allowed)."""
+        self.known_keys(table, _WEBHOOK_KEYS, "webhook.")
+        url = self.text(table, "url", "webhook.url")
+        if url is None:
+            if table and "url" not in table and "url" not in {k.removeprefix("webhook.") for k in self.misspelt}:
+                self.problem('[webhook] needs url, the address of the handler, e.g. url = "https://shop.example/rp"')
+            return None
+        return url if self.check_url(url, "webhook.url") else None

@@ -13,8 +13,10 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from harness.core.submission_probe import SentRequest
+from harness.merchant.referrer_policy import READ_POLICIES, ReferrerPolicies
 from harness.merchant.run import GATEWAY_ORIGIN, MerchantPageError, MerchantRun
 from harness.merchant.script_inventory import ScriptRecord
+from harness.merchant.three_d_secure import AuthenticateCall
 from harness.reporting.evidence import scrub_trace
 
 
@@ -39,6 +41,11 @@ class PurchaseRecord:
     headers: dict[str, str] | None = None
     token_calls: list[dict[str, Any]] | None = None
     security_code_asked: bool = False
+    three_d_secure: bool = False  # a 3-D Secure page: its shop required it during the purchase
+    authenticate_calls: list[AuthenticateCall] = field(default_factory=list)
+    token: str = ""  # the last token the gateway issued to the page
+    submission_times: list[float] = field(default_factory=list)
+    referrer: ReferrerPolicies | None = None
     page_errors: list[str] = field(default_factory=list)
     gateway_answers: list[str] = field(default_factory=list)
     settled: str = ""
@@ -74,6 +81,8 @@ def record_purchase(run: MerchantRun, card_selectors: tuple[str, ...]) -> Purcha
         run.page.wait_for_load_state("load")
         record.headers = observer.page_headers(run.url)
         record.scripts = observer.scripts_on(run.page, excluded_origin=GATEWAY_ORIGIN)
+        record.referrer = ReferrerPolicies.read(record.headers, _quietly(lambda: run.page.evaluate(READ_POLICIES), {}))
+        record.three_d_secure = run.notice_three_d_secure()
         run.pay(run.card())
         record.settled = run.wait_until_settled()
     except MerchantPageError as exc:
@@ -83,6 +92,11 @@ def record_purchase(run: MerchantRun, card_selectors: tuple[str, ...]) -> Purcha
         record.problem = (f"the page could not be driven as its profile says ({_kind(exc)}): check the profile's "
                           "url, pre_steps and selectors against the page.")
     record.security_code_asked = run.security_code_asked
+    record.three_d_secure = run.three_d_secure
+    record.authenticate_calls = run.authenticate_calls()
+    tokens = [*observer.tokens(), *run.probe.issued_tokens(GATEWAY_ORIGIN)]
+    record.token = tokens[-1] if tokens else ""
+    record.submission_times = run.submission_times()
     record.submissions = [*run.page_snapshots(), *run.token_submissions()]
     record.requests = list(run.probe.requests)
     record.console = list(observer.console)
@@ -123,6 +137,11 @@ def _why_no_submission(record: PurchaseRecord) -> str:
     if not record.gateway_answers:
         return ("the purchase never carried a token to the merchant: pressing the purchase button asked nothing "
                 "of the gateway; check the profile's selectors.purchase and the card inputs it names.")
+    failed = [c for c in record.authenticate_calls if c.result_code != "Success"]
+    if failed and record.gateway_answers[-1] != "Success":
+        return ("the purchase never carried a token to the merchant: 3-D Secure authentication answered "
+                f"{failed[-1].result_code or 'nothing'}; see the authenticate-parameters check, or the profile's "
+                "[three_d_secure].")
     if record.gateway_answers[-1] != "Success":
         return (f"the purchase never carried a token to the merchant: the gateway answered "
                 f"{record.gateway_answers[-1]} to the profile's test card; check [cards] in the profile.")

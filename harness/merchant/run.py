@@ -20,6 +20,14 @@ from harness.core.submission_probe import SentRequest, SubmissionProbe
 from harness.merchant.page_observer import PageObserver
 from harness.merchant.profile import CHECKOUT_PLACEHOLDER, MERCHANT_PLACEHOLDER, MerchantProfile
 from harness.merchant.run_ids import random_id
+from harness.merchant.three_d_secure import (
+    AUTHENTICATE_PATH,
+    CHALLENGE_CARD,
+    CHALLENGE_FRAME,
+    WRONG_PASSWORD,
+    AuthenticateCall,
+    loads_adapter,
+)
 from harness.targets.reference_merchant import ReferenceMerchant
 from harness.targets.runtime import MerchantGateway
 from harness.targets.sandbox_control import Account, SandboxControl
@@ -34,6 +42,12 @@ QUIET_S = 0.8  # no request, console line or error for this long after the gatew
 UNANSWERED_S = 2.0  # the click asked nothing of the gateway for this long: the purchase never started
 LOAD_MS = 5_000
 CLICKABLE_MS = 3_000
+CHALLENGE_MS = 10_000
+# The reference merchant's 3-D Secure checkouts: the billing's individual, whose email / tel the page sends as em / pn.
+REFERENCE_EMAIL = "holder@shop.example"
+REFERENCE_TEL = "03-0000-0000"
+# What the 3-D Secure outcomes are called in the features, and what the harness does in the challenge frame.
+THREE_D_SECURE_OUTCOMES = ("challenge failed", "holder cancelled")
 
 
 class MerchantPageError(RuntimeError):
@@ -58,13 +72,16 @@ class MerchantRun:
     alerts: list[str] = field(default_factory=list)
     url: str = ""
     token_calls_before: int = 0
+    registrations_before: int = 0
     answered: str = ""
     security_code_asked: bool = False
+    three_d_secure: bool = False  # the shop requires 3-D Secure: the page loads EMV3DSAdapter.js or the profile says so
     problem: str = ""  # one sentence when the page could not be driven as the profile says
 
     def __post_init__(self) -> None:
         self.page.on("dialog", self._on_dialog)
         self.url = self.profile.url
+        self.three_d_secure = self.profile.three_d_secure.declared
 
     def _on_dialog(self, dialog) -> None:  # noqa: ANN001 - Playwright's Dialog
         self.alerts.append(dialog.message)
@@ -81,16 +98,34 @@ class MerchantRun:
         assert self.control is not None, "the reference merchant's profiles need the sandbox"
         account = Account(self.profile.aid, f"qa-{random_id(12)}@sandbox.example", random_id(24))
         self.control.update_user(account)
-        billing = self.control.create_billing(account, "QA" + random_id(16).upper())
-        checkout = merchant.create_checkout(account.credentials, billing.billing_code, billing.number)
+        if not self.three_d_secure:
+            billing = self.control.create_billing(account, "QA" + random_id(16).upper())
+            checkout = merchant.create_checkout(account.credentials, billing.billing_code, billing.number)
+        else:  # the current spec's samples: the page sends the billing individual's email and tel as em / pn
+            contact = {"email": self.profile.three_d_secure.email or REFERENCE_EMAIL,
+                       "tel": self.profile.three_d_secure.tel or REFERENCE_TEL}
+            billing = self.control.create_billing(account, "QA" + random_id(16).upper(), **contact)
+            checkout = merchant.create_checkout(account.credentials, billing.billing_code, billing.number,
+                                                three_d_secure=True, **contact)
         self.url = self.url.replace(CHECKOUT_PLACEHOLDER, checkout.id)
 
     def register_with_sandbox(self, allowed: bool = True) -> None:
-        """Make the sandbox know the profile's shop and accept (or, for the referer check, refuse) the page's origin."""
+        """Make the sandbox know the profile's shop and accept (or, for the referer check, refuse) the page's origin;
+        3-D Secure "off" (the seed's pre-3-D-Secure shop) unless the profile says the page is a 3-D Secure page."""
         if self.control is None:
             return
         origins = [self.page_origin] if allowed else ["https://not-this-merchant.example"]
-        self.control.update_shop(self.profile.aid, allowed_origins=origins, md_optional=True)
+        self.control.update_shop(self.profile.aid, allowed_origins=origins, md_optional=True,
+                                 three_d_secure="required" if self.three_d_secure else "off")
+
+    def notice_three_d_secure(self) -> bool:
+        """After the page loaded: a page that loads EMV3DSAdapter.js is a 3-D Secure page, so its shop requires it
+        before the purchase; returns whether the page is one."""
+        if not self.three_d_secure and loads_adapter([r.url for r in self.observer.script_responses]):
+            self.three_d_secure = True
+            if self.control is not None:
+                self.control.update_shop(self.profile.aid, three_d_secure="required")
+        return self.three_d_secure
 
     def open(self) -> None:
         """Run the profile's pre-steps, then open the checkout page."""
@@ -139,9 +174,13 @@ class MerchantRun:
                                     "the page waits for before enabling it.") from None
 
     def try_provoke(self, code: str) -> None:
-        """provoke(code), keeping a page that could not be driven as one sentence in problem instead of raising."""
+        """provoke(code) (or a 3-D Secure outcome), keeping a page that could not be driven as one sentence in
+        problem instead of raising."""
         try:
-            self.provoke(code)
+            if code in (*THREE_D_SECURE_OUTCOMES, "authentication fails"):
+                self.provoke_three_d_secure(code)
+            else:
+                self.provoke(code)
         except MerchantPageError as exc:
             self.problem = str(exc)
         except PlaywrightError as exc:
@@ -161,12 +200,47 @@ class MerchantRun:
                                     "origin away.")
             self.register_with_sandbox(allowed=False)
         self.open()
+        self.notice_three_d_secure()
         if code == "Cancel":
             self.cancel_popup()
         else:
             self.pay(self.card(number=provoking_number(code, self.profile.cards.number)))
         self.wait_until_settled()
         self.answered = code
+
+    def provoke_three_d_secure(self, outcome: str) -> None:
+        """Drive a 3-D Secure purchase into outcome: the challenge card, then a wrong one-time password
+        ("challenge failed") or キャンセル ("holder cancelled") in the gateway's challenge frame; or, for
+        "authentication fails", authenticate answering HTTP 500 (EMV3DSAdapter.js calls back ER000)."""
+        if self.control is None:
+            raise NotProvokable("3-D Secure outcomes need the sandbox (--gateway sandbox).")
+        self.open()
+        self.page.wait_for_load_state("load")
+        if not self.notice_three_d_secure():
+            raise NotProvokable("not a 3-D Secure page (no EMV3DSAdapter.js, no three_d_secure = true in the "
+                                "profile).")
+        if outcome == "authentication fails":
+            self.control.fault("authenticate", "http500", Account(self.profile.aid, "", ""))
+            self.pay(self.card())
+        else:
+            self.pay(self.card(number=CHALLENGE_CARD))
+            self.answer_challenge(outcome)
+        self.wait_until_settled()
+        self.answered = outcome
+
+    def answer_challenge(self, outcome: str) -> None:
+        frame = self.page.frame_locator(CHALLENGE_FRAME)
+        try:
+            frame.locator("#otp").wait_for(timeout=CHALLENGE_MS)
+        except PlaywrightTimeout:
+            raise MerchantPageError("the 3-D Secure challenge never appeared after the purchase (the gateway opens "
+                                    "it in <div id=\"EMV3DS_INPUT_FORM\">): check that the page calls "
+                                    "ThreeDSAdapter.authenticate and has that element.") from None
+        if outcome == "holder cancelled":
+            frame.locator("#challenge-cancel").click()
+        else:
+            frame.locator("#otp").fill(WRONG_PASSWORD)
+            frame.locator("#challenge-submit").click()
 
     def cancel_popup(self) -> None:
         self._open_card_form().cancel()
@@ -214,6 +288,23 @@ class MerchantRun:
         self.page.wait_for_timeout(SETTLE_MS)
         return settled
 
+    def authenticate_calls(self) -> list[AuthenticateCall]:
+        """The page's authenticate calls; an answer whose body the observer could not read (the page navigated
+        first) takes the resultCode the page's own XHR received, in order."""
+        calls = self.observer.authenticate_calls
+        seen = [a.get("resultCode", "") for a in self.probe.answers
+                if (a.get("target") or "").split("?")[0].endswith(AUTHENTICATE_PATH)]
+        for call, code in zip(calls, seen, strict=False):
+            if not call.result_code and code:
+                call.result_code = str(code)
+        return list(calls)
+
+    def submission_times(self) -> list[float]:
+        """When the page's submissions (form posts and script calls carrying the token) left."""
+        urls = {r.url for r in self.submissions()} | {c.get("target") or "" for c in self.token_submissions()}
+        urls.discard("")
+        return self.observer.times_of(urls)
+
     def submissions(self) -> list[SentRequest]:
         """Requests that carried the checkout form away: to the form's action, after a submit was seen."""
         actions = {(snap.get("action") or "").split("?")[0] for snap in self.page_snapshots()}
@@ -238,6 +329,17 @@ class MerchantRun:
     def shows_failure(self) -> bool:
         criteria = self.profile.failure
         return bool(criteria.dialog and self.alerts) or self._shows(criteria.selector, criteria.text)
+
+    def registrations(self) -> list[str]:
+        """What the sandbox's credit_card_token answered the shop since the run began (Success or the error code)."""
+        if self.control is None:
+            return []
+        entries = self.control.journal(self.profile.aid, "credit_card_token")[self.registrations_before:]
+        return [str(((e.get("response") or {}).get("error") or {}).get("code") or
+                    ("Success" if e.get("status") == 200 else f"HTTP {e.get('status')}")) for e in entries]
+
+    def visible_text(self) -> str:
+        return " ".join(self._texts("body"))
 
     def failure_text(self) -> str:
         return " / ".join([*self._texts(self.profile.failure.selector), *self.alerts])
@@ -274,6 +376,7 @@ def start_run(profile: MerchantProfile, new_context: Callable[[Sequence[OriginRo
     if gateway.reference_merchant:
         run.prepare_reference_checkout(gateway.reference_merchant)
     run.token_calls_before = len(run.control.token_calls(profile.aid)) if run.control else 0
+    run.registrations_before = len(run.control.journal(profile.aid, "credit_card_token")) if run.control else 0
     yield run
 
 

@@ -111,6 +111,10 @@ class SandboxControl:
         """The shop's 3-D Secure setting: "required" (the current spec) or "off" (the seed's shop)."""
         self.update_shop(account.aid, three_d_secure="required" if required else "off")
 
+    def journal(self, aid: str, endpoint: str) -> list[dict[str, Any]]:
+        """The shop's exchanges with endpoint (credit_card_token, authenticate, ...), oldest first, secrets redacted."""
+        return self._get("journal", aid=aid, endpoint=endpoint)["entries"]
+
     def token_calls(self, aid: str) -> list[dict[str, Any]]:
         return self._get("token-calls", aid=aid)["calls"]
 
