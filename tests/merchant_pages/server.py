@@ -30,11 +30,14 @@ from tests.merchant_pages.real_shapes import SHAPES
 GATEWAY = "https://credit.j-payment.co.jp"
 GATEWAY_JQUERY = f"{GATEWAY}/gateway/js/jquery.js"
 GATEWAY_CPTOKEN = f"{GATEWAY}/gateway/js/CPToken.js"
+GATEWAY_ADAPTER = f"{GATEWAY}/gateway/js/EMV3DSAdapter.js"
+HOLDER_EMAIL = "holder@shop.example"
+HOLDER_TEL = "0300000000"
 AID = "246810"
 FOREIGN_CPTOKEN_PATH = "/static/CPToken.js"
 WIDGET_PATH = "/static/widget.js"
 STARTUP_TIMEOUT_SECONDS = 15.0
-RECEIVED_KINDS = ("purchases", "collect", "beacon", "static")
+RECEIVED_KINDS = ("purchases", "collect", "beacon", "static", "webhooks")
 
 # What every page of the site sends, unless its variant drops one. Scripts, frames and token calls may
 # only come from the site itself and the gateway; the inline callbacks of the vendor's samples need
@@ -131,6 +134,29 @@ POPUP_SCRIPT = """
         }
 """
 
+# The current specification's 3-D Secure step (credit_card_token.md, samples 1 and 2): the tokenizer's callback
+# calls ThreeDSAdapter.authenticate, whose callback submits.
+AUTHENTICATE_SCRIPT = """
+        // コールバック関数
+        function execAuth(resultCode, errMsg) {
+            if (resultCode != "Success") {
+                showError(resultCode, errMsg);
+                window.alert(errMsg);
+            } else {
+                // 3Dセキュア2.0認証処理（商品登録なし）を呼び出します。
+                ThreeDSAdapter.authenticate({
+                    tkn: $("#tkn").val(), // トークン作成後にtkn要素に値が入力されます
+                    aid: "%(aid)s", // 店舗IDを設定します。
+                    am: 0, // 「am」「tx」「sf」 の値はいずれも0固定で設定します。
+                    tx: 0,
+                    sf: 0,
+                    em: "%(email)s",
+                    pn: "%(tel)s"
+                }, execPurchase);  // 決済実行用の関数をコールバックにセットします。
+            }
+        }
+"""
+
 CUSTOM_FIELDS = """
         カード番号:
             <input type="text" value="" name="cn" id="cn" />
@@ -149,7 +175,7 @@ POPUP_FIELDS = """
 PAGE = """<!DOCTYPE html>
 <html lang="ja">
 <head>
-    <meta charset="utf-8">
+    <meta charset="utf-8">%(head_extra)s
     <title>%(title)s</title>
     <script type="text/javascript" src="%(jquery)s"></script>
     <script type="text/javascript" src="%(tokenizer)s"></script>%(extra_scripts)s
@@ -195,6 +221,9 @@ class Variant:
     extra_scripts: tuple[str, ...] = ()
     dropped_headers: tuple[str, ...] = ()
     script_edits: tuple[tuple[str, str], ...] = ()
+    three_d_secure: bool = False  # the current spec's samples: EMV3DSAdapter.js and authenticate before the submit
+    head_extra: str = ""
+    webhook: str = ""  # the shop's webhook handler under /webhooks/: "idempotent" or "not-idempotent"
 
     @property
     def compliant(self) -> bool:
@@ -204,6 +233,9 @@ class Variant:
     def script(self) -> str:
         base = CUSTOM_SCRIPT if self.mode == "custom" else POPUP_SCRIPT
         script = base % {"aid": AID, "form_id": self.form_id}
+        if self.three_d_secure:
+            script = script.replace("execPurchase\n", "execAuth\n", 1) + AUTHENTICATE_SCRIPT % {
+                "aid": AID, "email": HOLDER_EMAIL, "tel": HOLDER_TEL}
         for old, new in self.script_edits:
             # Exactly one place changes, so the page differs from its twin by its defect and nothing else.
             if script.count(old) != 1:
@@ -219,12 +251,71 @@ def _leak_before_token(statement: str) -> tuple[tuple[str, str], ...]:
 
 
 _COMPLIANT_CUSTOM = Variant("compliant-custom", "custom", twin="compliant-custom")
+_COMPLIANT_CUSTOM_3DS = Variant("compliant-custom-3ds", "custom", twin="compliant-custom-3ds", three_d_secure=True,
+                                webhook="idempotent")
+_SUBMIT_ON_SUCCESS = (
+    '            if (resultCode != "Success") {\n'
+    '                showError(resultCode, errMsg);\n'
+    '                window.alert(errMsg);\n'
+    '            } else {\n'
+    '                clearCardInputs();\n'
+)
 
 VARIANTS: dict[str, Variant] = {
     variant.name: variant
     for variant in (
         _COMPLIANT_CUSTOM,
         Variant("compliant-popup", "popup", twin="compliant-popup"),
+        _COMPLIANT_CUSTOM_3DS,
+        Variant("compliant-popup-3ds", "popup", twin="compliant-popup-3ds", three_d_secure=True,
+                webhook="idempotent"),
+        replace(
+            _COMPLIANT_CUSTOM_3DS, name="skips-authenticate",
+            defect="loads EMV3DSAdapter.js but submits straight from the tokenizer's callback, never authenticating",
+            script_edits=(("execAuth\n", "execPurchase\n"),),
+        ),
+        replace(
+            _COMPLIANT_CUSTOM_3DS, name="submits-when-authentication-fails",
+            defect="submits from authenticate's callback whatever its resultCode",
+            script_edits=((_SUBMIT_ON_SUCCESS,
+                           '            if (resultCode != "Success") {\n'
+                           '                showError(resultCode, errMsg);\n'
+                           '            }\n'
+                           '            {\n'
+                           '                clearCardInputs();\n'),),
+        ),
+        replace(
+            _COMPLIANT_CUSTOM_3DS, name="submits-on-cancel",
+            defect="takes the holder's Cancel of the 3-D Secure challenge for a go-ahead and submits",
+            script_edits=((_SUBMIT_ON_SUCCESS,
+                           '            if (resultCode != "Success" && resultCode != "Cancel") {\n'
+                           '                showError(resultCode, errMsg);\n'
+                           '                window.alert(errMsg);\n'
+                           '            } else {\n'
+                           '                clearCardInputs();\n'),),
+        ),
+        replace(
+            _COMPLIANT_CUSTOM_3DS, name="wrong-am",
+            defect="calls ThreeDSAdapter.authenticate with am: 100 (the amount) instead of 0",
+            script_edits=(("                    am: 0,", "                    am: 100,"),),
+        ),
+        replace(
+            _COMPLIANT_CUSTOM_3DS, name="em-pn-missing",
+            defect="calls ThreeDSAdapter.authenticate without em and pn",
+            script_edits=((f'                    sf: 0,\n                    em: "{HOLDER_EMAIL}",\n'
+                           f'                    pn: "{HOLDER_TEL}"\n',
+                           "                    sf: 0\n"),),
+        ),
+        replace(
+            _COMPLIANT_CUSTOM, name="no-referrer",
+            defect='sets <meta name="referrer" content="no-referrer">, so the gateway never sees its origin',
+            head_extra='\n    <meta name="referrer" content="no-referrer">',
+        ),
+        replace(
+            _COMPLIANT_CUSTOM, name="webhook-not-idempotent",
+            defect="its webhook handler refuses (409) a repeated delivery of an event it already handled",
+            webhook="not-idempotent",
+        ),
         Variant("compliant-custom-otherform", "custom", twin="compliant-custom-otherform",
                 form_id="checkout-form"),
         replace(
@@ -325,8 +416,8 @@ VARIANTS: dict[str, Variant] = {
 
 
 def render_page(variant: Variant) -> str:
-    extra = "".join(f'\n    <script type="text/javascript" src="{src}"></script>'
-                    for src in variant.extra_scripts)
+    scripts = (*((GATEWAY_ADAPTER,) if variant.three_d_secure else ()), *variant.extra_scripts)
+    extra = "".join(f'\n    <script type="text/javascript" src="{src}"></script>' for src in scripts)
     title = "ご購入手続き(カスタマイズ方式)" if variant.mode == "custom" else "ご購入手続き(ポップアップ方式)"
     return PAGE % {
         "title": title,
@@ -336,7 +427,9 @@ def render_page(variant: Variant) -> str:
         "script": variant.script,
         "form_id": variant.form_id,
         "variant": variant.name,
-        "fields": CUSTOM_FIELDS if variant.mode == "custom" else POPUP_FIELDS,
+        "fields": (CUSTOM_FIELDS if variant.mode == "custom" else POPUP_FIELDS) + (
+            '\n        <div id="EMV3DS_INPUT_FORM"></div>' if variant.three_d_secure else ""),
+        "head_extra": variant.head_extra,
     }
 
 
@@ -466,6 +559,23 @@ def build_app(received: Received | None = None) -> ASGIApp:
         result = '<p id="result-code">Received</p>' if token else '<p id="purchase-refused">NoToken</p>'
         return HTMLResponse(RESULT_PAGE % {"result": result})
 
+    handled: set[tuple[str, str]] = set()
+
+    async def webhook(request: Request) -> Response:
+        """The shop's credit_status_issue handler: "idempotent" acknowledges a repeated event, the other refuses it."""
+        kind = request.path_params["kind"]
+        try:
+            event = json.loads(await request.body())
+        except ValueError:
+            return JSONResponse({"error": "not JSON"}, status_code=400)
+        key = (kind, f"{event.get('BillingRoboSignaturekey')}|{event.get('id')}")
+        repeated = key in handled
+        handled.add(key)
+        received.add("webhooks", {"kind": kind, "id": event.get("id"), "repeated": repeated})
+        if repeated and kind == "not-idempotent":
+            return JSONResponse({"error": "already handled"}, status_code=409)
+        return JSONResponse({"ok": True})
+
     async def show_received(request: Request) -> Response:
         return JSONResponse(received.snapshot())
 
@@ -476,6 +586,7 @@ def build_app(received: Received | None = None) -> ASGIApp:
         Route("/beacon", recorder("beacon"), methods=["POST"]),
         Route(FOREIGN_CPTOKEN_PATH, static(FOREIGN_CPTOKEN_PATH, foreign)),
         Route(WIDGET_PATH, static(WIDGET_PATH, WIDGET_SCRIPT)),
+        Route("/webhooks/{kind}", webhook, methods=["POST"]),
         Route(f"{REAL_PREFIX}/{{shape}}/", shape_page),
         Route(f"{REAL_PREFIX}/{{shape}}/purchase", shape_purchase, methods=["GET", "POST"]),
         Route(f"{REAL_PREFIX}/{{shape}}/api/purchase", shape_purchase, methods=["POST"]),
