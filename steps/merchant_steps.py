@@ -12,6 +12,7 @@ from harness.merchant.checks import CheckResult
 from harness.merchant.profile import MerchantProfile
 from harness.merchant.purchase import PurchaseRecord
 from harness.merchant.run import MerchantRun, NotProvokable
+from harness.merchant.three_d_secure import NOT_3DS
 from harness.merchant.webhook_handler import skipped_without_webhook, verify_webhook_handler
 from harness.reporting.evidence import attach_json, attach_screenshot
 from harness.reporting.verdict import record_check
@@ -127,6 +128,9 @@ def tokenizer_parameters(request: pytest.FixtureRequest, merchant_purchase: Purc
 @when(parsers.parse("顧客の購入の3Dセキュアが\"{outcome}\"で終わる"))
 def three_d_secure_ends(merchant_run: MerchantRun, merchant_purchases: dict[str, PurchaseRecord],
                         outcome: str) -> None:
+    recorded = merchant_purchases.get(str(merchant_run.profile.path))
+    if recorded is not None and recorded.loaded and not recorded.three_d_secure:  # no need to load the page again
+        pytest.skip(NOT_3DS)
     gateway_answers(merchant_run, merchant_purchases, outcome)
 
 
