@@ -143,7 +143,7 @@ def submitted_after_authentication(request: pytest.FixtureRequest, merchant_purc
 
 @then("the 3-D Secure authentication call carried the documented parameters")
 @then("3Dセキュア認証の呼び出しに仕様どおりのパラメータがあった")
-def authenticate_parameters(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
+def merchant_authenticate_parameters(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
                             merchant_profile: MerchantProfile, rp_secrets: tuple[str, ...]) -> None:
     _judge(request, merchant_purchase, purchase_checks.authenticate_parameters(merchant_purchase, merchant_profile),
            rp_secrets)
@@ -160,7 +160,7 @@ def three_d_secure_handled(request: pytest.FixtureRequest, merchant_run: Merchan
 
 @then("its referrer policy lets the gateway see its origin")
 @then("そのリファラーポリシーでゲートウェイがページのオリジンを見られる")
-def referrer_policy(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
+def merchant_referrer_policy(request: pytest.FixtureRequest, merchant_purchase: PurchaseRecord,
                     rp_secrets: tuple[str, ...]) -> None:
     _judge(request, merchant_purchase, purchase_checks.referrer_policy(merchant_purchase), rp_secrets)
 

@@ -277,12 +277,8 @@ VARIANTS: dict[str, Variant] = {
         replace(
             _COMPLIANT_CUSTOM_3DS, name="submits-when-authentication-fails",
             defect="submits from authenticate's callback whatever its resultCode",
-            script_edits=((_SUBMIT_ON_SUCCESS,
-                           '            if (resultCode != "Success") {\n'
-                           '                showError(resultCode, errMsg);\n'
-                           '            }\n'
-                           '            {\n'
-                           '                clearCardInputs();\n'),),
+            script_edits=(('            } else {\n                clearCardInputs();\n',
+                           '            }\n            {\n                clearCardInputs();\n'),),
         ),
         replace(
             _COMPLIANT_CUSTOM_3DS, name="submits-on-cancel",
@@ -302,9 +298,7 @@ VARIANTS: dict[str, Variant] = {
         replace(
             _COMPLIANT_CUSTOM_3DS, name="em-pn-missing",
             defect="calls ThreeDSAdapter.authenticate without em and pn",
-            script_edits=((f'                    sf: 0,\n                    em: "{HOLDER_EMAIL}",\n'
-                           f'                    pn: "{HOLDER_TEL}"\n',
-                           "                    sf: 0\n"),),
+            script_edits=((f'                    em: "{HOLDER_EMAIL}",\n                    pn: "{HOLDER_TEL}"\n', ""),),
         ),
         replace(
             _COMPLIANT_CUSTOM, name="no-referrer",
