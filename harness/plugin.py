@@ -38,7 +38,8 @@ MARKERS = {
 }
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 STEPS = Path(__file__).resolve().parents[1] / "steps"
-REFERENCE_PROFILES = (EXAMPLES / "reference-custom.toml", EXAMPLES / "reference-popup.toml")
+REFERENCE_PROFILES = tuple(EXAMPLES / f"reference-{mode}.toml"
+                           for mode in ("custom", "popup", "custom-3ds", "popup-3ds"))
 
 pytest_plugins = ["harness.fixtures"]
 
