@@ -298,7 +298,8 @@ VARIANTS: dict[str, Variant] = {
         replace(
             _COMPLIANT_CUSTOM_3DS, name="em-pn-missing",
             defect="calls ThreeDSAdapter.authenticate without em and pn",
-            script_edits=((f'                    em: "{HOLDER_EMAIL}",\n                    pn: "{HOLDER_TEL}"\n', ""),),
+            script_edits=((f'                    em: "{HOLDER_EMAIL}",\n'
+                           f'                    pn: "{HOLDER_TEL}"\n', ""),),
         ),
         replace(
             _COMPLIANT_CUSTOM, name="no-referrer",
