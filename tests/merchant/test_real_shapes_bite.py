@@ -92,6 +92,8 @@ def test_one_profile_is_purchased_once_for_all_its_checks(tmp_path: Path) -> Non
         purchases = [p for p in received(pages)["purchases"] if p["variant"] == name]
     spent = sum(float(line.split("s ", 1)[0]) for line in done.stdout.splitlines()
                 if line[:1].isdigit() and "s " in line and "test_merchant_page" in line)
-    assert "9 passed" in done.stdout, done.stdout[-3000:]
+    # 13: the seed's 9, referrer-policy, and three-d-secure / authenticate-parameters / webhook-handler recorded
+    # as skipped (not a 3-D Secure page, no [webhook]); the 3-D Secure outcomes and Cancel (custom) skip.
+    assert "13 passed, 4 skipped" in done.stdout, done.stdout[-3000:]
     print(f"\n{name}: every merchant check, serially, in {spent:.2f} s of scenario time")
     assert len(purchases) == 1, f"the shop received {len(purchases)} purchases, not one: {purchases}"
