@@ -82,6 +82,6 @@ Feature: A merchant's own checkout page
     Then its referrer policy lets the gateway see its origin
 
   @webhook_handler
-  Scenario: The merchant's webhook handler answers 2xx, takes a repeated delivery and echoes no secret
+  Scenario: The merchant's webhook handler answers 2xx, accepts the same event twice and echoes no secret
     When the payment system delivers a webhook event to the profile's endpoint, then delivers it again
     Then the handler acknowledged both deliveries with 2xx and echoed no secret

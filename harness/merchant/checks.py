@@ -31,7 +31,7 @@ TITLES = {
                       "authentication of its token",
     "authenticate-parameters": "The merchant calls ThreeDSAdapter.authenticate with the documented parameters",
     "referrer-policy": "The payment page's referrer policy lets the gateway see its origin",
-    "webhook-handler": "The merchant's webhook handler answers 2xx, takes a repeated delivery and echoes no secret",
+    "webhook-handler": "The merchant's webhook handler answers 2xx, accepts the same event twice and echoes no secret",
 }
 
 

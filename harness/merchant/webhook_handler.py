@@ -21,6 +21,7 @@ def verify_webhook_handler(control: SandboxControl, aid: str, url: str) -> Check
     result = CheckResult("webhook-handler")
     account = Account(aid, f"qa-{random_id(12)}@sandbox.example", random_id(24))
     try:
+        control.update_shop(aid)  # known to the sandbox even when no purchase of this profile ran before
         control.update_user(account)
         billing = control.create_billing(account, "QA" + random_id(16).upper())
         # One attempt: a handler that refuses is reported at once instead of after the retries.
