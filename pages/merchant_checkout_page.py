@@ -6,8 +6,8 @@ import time
 
 from playwright.sync_api import Dialog, Page
 
-from harness.core.origins import origin_of
 from pages.checkout_selectors import CheckoutSelectors
+from pages.gateway_frames import frame_origin, read_from_merchant_side
 from pages.three_d_secure_challenge import ThreeDSecureChallenge
 
 
@@ -37,28 +37,12 @@ class MerchantCheckoutPage:
         return ThreeDSecureChallenge(self.page.frame_locator(self.selectors.challenge_frame)).wait_until_shown()
 
     def challenge_frame_origin(self) -> str | None:
-        """The origin the challenge frame really has (not what its src attribute says)."""
-        handle = self.page.query_selector(self.selectors.challenge_frame)
-        frame = handle.content_frame() if handle else None
-        return origin_of(frame.url) if frame else None
+        """The origin the 3-D Secure challenge frame really has (not what its src attribute says)."""
+        return frame_origin(self.page, self.selectors.challenge_frame)
 
     def read_challenge_from_merchant_side(self) -> str:
-        """What the merchant page's own script gets when it reads the challenge frame's password input:
-        "blocked: ..." only when the browser refuses."""
-        return self.page.evaluate(
-            """selector => {
-                 const frame = document.querySelector(selector);
-                 if (!frame) return 'no frame';
-                 try {
-                   const doc = frame.contentDocument;
-                   if (doc === null) return 'blocked: contentDocument is null';
-                   const input = doc.querySelector('#otp');
-                   return input ? 'readable: ' + input.value : 'readable document without #otp';
-                 } catch (e) {
-                   return e.name === 'SecurityError' ? 'blocked: SecurityError' : 'error: ' + e.name;
-                 }
-               }""",
-            self.selectors.challenge_frame)
+        """What the merchant page's own script gets when it reads the challenge frame's password input."""
+        return read_from_merchant_side(self.page, self.selectors.challenge_frame, "#otp")
 
     def wait_for_result(self, timeout_ms: float = 10_000) -> None:
         self.page.wait_for_selector(self.selectors.result_code, timeout=timeout_ms)
