@@ -16,9 +16,9 @@ from harness.merchant.profile import ProfileError, load_profile
 from harness.merchant.worker_groups import keep_profiles_together
 from harness.reporting import allure_steps
 from harness.reporting.allure_steps import example_row
-from harness.reporting.coverage import CoverageCollector, coverage_headline, record_example_outcomes
-from harness.reporting.evidence import scrub_failure_text, scrub_text_files
-from harness.reporting.report_files import prune_internal_fixtures, write_report_files
+from harness.reporting.coverage import CoverageCollector, record_example_outcomes
+from harness.reporting.evidence import scrub_failure_text
+from harness.reporting.report_files import finish_allure_results
 from harness.reporting.verdict import VerdictCollector
 from harness.run_state import COVERAGE, PROFILES, SETTINGS, VERDICT, record_report, run_secrets
 from harness.targets import preflight
@@ -115,17 +115,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
                 if collector.exercised else None)
     alluredir = config.getoption("allure_report_dir", None)
     if alluredir:  # also after a run that reached nothing: its failures are what a reviewer needs to see
-        results = Path(alluredir)
-        target = {"name": settings.name, "api_base": settings.api_base or "embedded sandbox",
-                  "gateway_base": settings.gateway_base or "embedded sandbox",
-                  "merchant": settings.merchant_origin or "embedded reference merchant"}
-        summary = {"gateway.mode": config.getoption("--gateway"),
-                   "merchant.profiles": ", ".join(p.name for p in config.stash[PROFILES])
-                   if config.getoption("--merchant-profile") else "the reference merchant's examples",
-                   "coverage": coverage_headline(coverage) if coverage else "no catalogued code exercised"}
-        write_report_files(results, target, _browser_description(config), summary)
-        prune_internal_fixtures(results)
-        scrub_text_files(results, run_secrets(config))
+        profiles = ([p.name for p in config.stash[PROFILES]] if config.getoption("--merchant-profile") else [])
+        finish_allure_results(Path(alluredir), settings, config.getoption("--gateway"), profiles, coverage,
+                              _browser_description(config), run_secrets(config))
 
 
 def _browser_description(config: pytest.Config) -> str:

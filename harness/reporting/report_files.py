@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import os
 import platform
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from harness.reporting.coverage import coverage_headline
+from harness.reporting.evidence import scrub_text_files
 from harness.reporting.failures import categories
+from harness.targets.settings import TargetSettings
 
 
 def environment(target: dict[str, str], browser: str) -> dict[str, str]:
@@ -59,6 +63,20 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "not installed"
+
+
+def finish_allure_results(results_dir: Path, settings: TargetSettings, gateway_mode: str, profiles: list[str],
+                          coverage: dict | None, browser: str, secrets: Sequence[str]) -> None:
+    """What Allure reads beside the results, the internal fixtures left out, and every text file scrubbed."""
+    target = {"name": settings.name, "api_base": settings.api_base or "embedded sandbox",
+              "gateway_base": settings.gateway_base or "embedded sandbox",
+              "merchant": settings.merchant_origin or "embedded reference merchant"}
+    summary = {"gateway.mode": gateway_mode,
+               "merchant.profiles": ", ".join(profiles) or "the reference merchant's examples",
+               "coverage": coverage_headline(coverage) if coverage else "no catalogued code exercised"}
+    write_report_files(results_dir, target, browser, summary)
+    prune_internal_fixtures(results_dir)
+    scrub_text_files(results_dir, secrets)
 
 
 def prune_internal_fixtures(results_dir: Path) -> int:
