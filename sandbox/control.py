@@ -6,7 +6,6 @@ import ipaddress
 import math
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -86,21 +85,6 @@ class Fields:
         return value
 
 
-def is_origin(value: str) -> bool:
-    """scheme://host[:port] and nothing more, as a browser writes an Origin header."""
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return False
-    return (
-        parts.scheme in ("http", "https")
-        and bool(parts.hostname)
-        and parts.path in ("", "/")
-        and not (parts.query or parts.fragment or parts.username)
-    )
-
-
 def is_network(value: str) -> bool:
     try:
         ipaddress.ip_network(value, strict=False)
@@ -178,7 +162,7 @@ async def accounts(context: SandboxContext, request: Request) -> dict[str, Any]:
         await control_body(request),
         ("allowed_origins", "security_code", "ip_allow_list", "md_optional", "three_d_secure"),
     )
-    origins = fields.texts("allowed_origins", ORIGINS, is_origin)
+    origins = fields.texts("allowed_origins", ORIGINS, field_formats.is_origin)
     setting = fields.text("three_d_secure", THREE_D_SECURE, lambda value: value in THREE_D_SECURE_SETTINGS)
     return context.state.create_account(
         allowed_origins=list(context.default_origins) if origins is None else origins,
@@ -198,7 +182,7 @@ async def shops(context: SandboxContext, request: Request) -> dict[str, Any]:
     setting = fields.text("three_d_secure", THREE_D_SECURE, lambda value: value in THREE_D_SECURE_SETTINGS)
     shop = context.state.upsert_shop(
         aid,
-        allowed_origins=fields.texts("allowed_origins", ORIGINS, is_origin),
+        allowed_origins=fields.texts("allowed_origins", ORIGINS, field_formats.is_origin),
         security_code=fields.flag("security_code"),
         md_optional=fields.flag("md_optional"),
     )

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
 from sandbox import field_formats
 from sandbox.state import SandboxState
@@ -16,18 +15,6 @@ from sandbox.state import SandboxState
 DEMO_AID = "999999"
 DEMO_USER_ID = "demo@sandbox.example"
 DEMO_ACCESS_KEY = "DemoAccessKey0123456789"
-
-
-def is_origin(value: str) -> bool:
-    """scheme://host[:port] and nothing else."""
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.path in ("", "/") and not (
-        parts.query or parts.fragment or parts.username
-    )
 
 
 @dataclass(frozen=True)
@@ -49,7 +36,7 @@ class DemoAccount:
         if not field_formats.is_access_key(self.access_key):
             return f"--demo-access-key {self.access_key!r} is not 1 to 100 ASCII letters and digits; give one."
         for origin in self.extra_origins:
-            if not is_origin(origin):
+            if not field_formats.is_origin(origin):
                 return f"--demo-origin {origin!r} is not an origin; give one such as http://localhost:3000."
         return None
 

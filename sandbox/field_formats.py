@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 # メール形式, case-insensitive.
 EMAIL = re.compile(r"([a-z0-9\+_\-]+)(\.[a-z0-9\+_\-]+)*@([a-z0-9\-]+\.)+[a-z]+", re.IGNORECASE)
@@ -42,3 +43,18 @@ def as_number(value: Any, max_digits: int = 18) -> int | None:
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= max_digits:
         return int(value)
     return None
+
+
+def is_origin(value: str) -> bool:
+    """scheme://host[:port] and nothing more, as a browser writes an Origin header."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and parts.path in ("", "/")
+        and not (parts.query or parts.fragment or parts.username)
+    )

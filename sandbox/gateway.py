@@ -182,8 +182,9 @@ async def token_endpoint(request: Request) -> Response:
     return record(context, request, ENDPOINT, raw, response, aid=aid)
 
 
-async def token_preflight(request: Request) -> Response:
-    """OPTIONS /gateway/token: CPToken.js needs no preflight, but a page that sends JSON does."""
+async def cors_preflight(request: Request) -> Response:
+    """OPTIONS on a gateway endpoint the page posts to (/gateway/token, /gateway/3ds/authenticate): the served
+    scripts send text/plain and need no preflight, but a page that sends JSON does."""
     headers = {
         **cors_headers(request),
         "Access-Control-Allow-Methods": "POST, OPTIONS",
@@ -225,6 +226,6 @@ routes = [
     Route("/gateway/js/CPToken.js", cptoken_script, methods=["GET"]),
     Route("/gateway/card_form", card_form, methods=["GET"]),
     Route("/gateway/token", token_endpoint, methods=["POST"]),
-    Route("/gateway/token", token_preflight, methods=["OPTIONS"]),
+    Route("/gateway/token", cors_preflight, methods=["OPTIONS"]),
     *gateway_home.routes,
 ]

@@ -15,7 +15,7 @@ import catalogue
 from sandbox import referer, tokens
 from sandbox.context import SandboxContext, context_of
 from sandbox.faults import DroppedConnection, faulted_answer
-from sandbox.gateway import GATEWAY_ASSETS, cors_headers
+from sandbox.gateway import GATEWAY_ASSETS, cors_headers, cors_preflight
 from sandbox.journal import record
 from sandbox.request_body import parse_json, read_limited
 
@@ -168,17 +168,6 @@ def registration_problem(context: SandboxContext, aid: str, token: str, individu
     return None
 
 
-async def authenticate_preflight(request: Request) -> Response:
-    """OPTIONS /gateway/3ds/authenticate: EMV3DSAdapter.js sends text/plain, but a page sending JSON needs it."""
-    headers = {
-        **cors_headers(request),
-        "Access-Control-Allow-Methods": "POST, OPTIONS",
-        "Access-Control-Allow-Headers": request.headers.get("access-control-request-headers", "Content-Type"),
-        "Access-Control-Max-Age": "600",
-    }
-    return Response(status_code=204, headers=headers)
-
-
 def _pending(context: SandboxContext, challenge: str) -> dict[str, Any] | None:
     found = context.state.challenge(challenge) if CHALLENGE_ID.fullmatch(challenge) else None
     return found if found and found["status"] == PENDING else None
@@ -231,7 +220,7 @@ async def adapter_script(request: Request) -> Response:
 routes = [
     Route("/gateway/js/EMV3DSAdapter.js", adapter_script, methods=["GET"]),
     Route("/gateway/3ds/authenticate", authenticate_endpoint, methods=["POST"]),
-    Route("/gateway/3ds/authenticate", authenticate_preflight, methods=["OPTIONS"]),
+    Route("/gateway/3ds/authenticate", cors_preflight, methods=["OPTIONS"]),
     Route("/gateway/3ds/challenge/{challenge}", challenge_page, methods=["GET"]),
     Route("/gateway/3ds/challenge/{challenge}", challenge_answer, methods=["POST"]),
 ]
